@@ -1,0 +1,36 @@
+/**
+ * Limits shared by the server and the browser. Each one is a named constant with its reason.
+ */
+
+/** Files larger than this open read-only: the live document, its history and every keystroke's
+ * sync message grow with the file, and a 1 MiB source file is already far past hand-written code. */
+export const MAX_EDITABLE_BYTES = 1024 * 1024;
+
+/** A file body accepted by the REST API. Larger uploads are refused before touching the disk. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+/** Largest single document update accepted over the socket. A full-state sync of a file at
+ * MAX_EDITABLE_BYTES fits with room for Yjs metadata. */
+export const MAX_UPDATE_BYTES = 4 * 1024 * 1024;
+
+/** socket.io closes a connection whose frame exceeds this; it sits above MAX_UPDATE_BYTES so an
+ * oversized update still reaches validation and gets an error reply instead of a disconnect. */
+export const MAX_SOCKET_FRAME_BYTES = 16 * 1024 * 1024;
+
+/** Path length and depth limits: generous for real projects, small enough to bound the work of
+ * validating and resolving a path. */
+export const MAX_PATH_LENGTH = 1024;
+export const MAX_PATH_SEGMENTS = 64;
+
+/** How many files a workspace listing returns; keeps the tree and quick open responsive. */
+export const MAX_LISTED_FILES = 20_000;
+
+/** The server writes a changed document to disk this long after the last edit (the contract is
+ * "within 1 s of the last edit"). */
+export const SAVE_DEBOUNCE_MS = 250;
+
+/** Edits kept per open file for next-edit prediction: enough for the last minutes of typing. */
+export const EDIT_HISTORY_LENGTH = 500;
+
+/** Bytes of a file inspected for NUL bytes to decide that it is binary (git uses the same idea). */
+export const BINARY_SNIFF_BYTES = 8000;

@@ -1,0 +1,79 @@
+/**
+ * The socket protocol between the editor and the server, as zod schemas. Every message a client
+ * sends is parsed with these before anything acts on it; a message that does not parse gets an
+ * error reply (through its ack when it has one, else an `error:message` event).
+ *
+ * Durable traffic (document updates) and ephemeral traffic (presence, later) use separate events.
+ */
+import { z } from 'zod';
+import { MAX_PATH_LENGTH, MAX_UPDATE_BYTES } from './limits';
+
+const bytes = (max: number) =>
+  z
+    .custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected binary data' })
+    .refine((v) => v.byteLength <= max, { message: `binary data larger than ${max} bytes` });
+
+const path = z.string().min(1).max(MAX_PATH_LENGTH);
+
+/** An opaque id naming one lineage of a live document; a client whose copy has another epoch must
+ * not merge it (its history is unrelated) and starts from the server's copy instead. */
+const epoch = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+export const clientEvents = {
+  /** Open a file's live document. `stateVector` (with the `epoch` it belongs to) lets the server
+   * send only what the client lacks, after a reconnect. */
+  'doc:open': z.strictObject({
+    path,
+    epoch: epoch.nullable().optional(),
+    stateVector: bytes(MAX_UPDATE_BYTES).nullable().optional(),
+  }),
+  /** A Yjs update made by this client. */
+  'doc:update': z.strictObject({ path, epoch, update: bytes(MAX_UPDATE_BYTES) }),
+  /** Stop receiving updates for a file. */
+  'doc:close': z.strictObject({ path }),
+} as const;
+
+export type ClientEventName = keyof typeof clientEvents;
+export type ClientEvent<E extends ClientEventName> = z.infer<(typeof clientEvents)[E]>;
+
+export interface ProtocolError {
+  code: 'bad-request' | 'bad-path' | 'not-found' | 'forbidden' | 'too-large' | 'not-open' | 'stale-epoch' | 'internal';
+  message: string;
+}
+
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ProtocolError };
+
+/** What `doc:open` answers. Binary and oversized files never get a live document. */
+export type DocOpenReply =
+  | {
+      kind: 'text';
+      epoch: string;
+      /** Everything the client lacks, relative to the state vector it sent. */
+      update: Uint8Array;
+      /** The server's state vector: the client sends back what the server lacks. */
+      stateVector: Uint8Array;
+      readOnly: boolean;
+    }
+  | { kind: 'binary' | 'too-large'; size: number; readOnly: true };
+
+/** Events the server sends. */
+export interface ServerEvents {
+  'doc:update': (msg: { path: string; epoch: string; update: Uint8Array }) => void;
+  'doc:saved': (msg: { path: string; savedAt: number }) => void;
+  /** The live document was dropped (file deleted, renamed, replaced by binary content). */
+  'doc:reset': (msg: { path: string; reason: 'deleted' | 'renamed' | 'replaced'; to?: string }) => void;
+  'tree:changed': (msg: { reason: 'created' | 'deleted' | 'renamed' | 'written'; path: string; to?: string }) => void;
+  'error:message': (msg: { event: string; error: ProtocolError }) => void;
+}
+
+/** Role a share link grants. */
+export const roles = ['edit', 'view'] as const;
+export type Role = (typeof roles)[number];
+
+/** A validation failure as a one-line, human-readable message. */
+export function describeZodError(error: z.ZodError): string {
+  const first = error.issues[0];
+  if (!first) return 'invalid message';
+  const where = first.path.length ? first.path.join('.') + ': ' : '';
+  return where + first.message;
+}

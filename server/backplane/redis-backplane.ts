@@ -1,0 +1,70 @@
+import { createClient, RESP_TYPES } from 'redis';
+import type { Backplane } from './backplane';
+
+type Client = ReturnType<typeof createClient>;
+
+/**
+ * The backplane of scaled mode. One connection publishes and stores keys, a second one
+ * subscribes (a subscribed Redis connection can do nothing else). Messages and values are binary.
+ * While Redis is down, operations fail fast and the clients reconnect on their own; callers
+ * treat the backplane as best effort for anything that also lives in the process.
+ */
+export class RedisBackplane implements Backplane {
+  readonly kind = 'redis' as const;
+  private constructor(
+    readonly client: Client,
+    private readonly subscriber: Client,
+    private readonly prefix: string,
+  ) {}
+
+  static async connect(url: string, prefix = 'lookahead:'): Promise<RedisBackplane> {
+    const client = createClient({
+      url,
+      disableOfflineQueue: true,
+      socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2000), connectTimeout: 2000 },
+    });
+    const subscriber = client.duplicate();
+    for (const c of [client, subscriber]) c.on('error', () => {});
+    await client.connect();
+    await subscriber.connect();
+    return new RedisBackplane(client, subscriber, prefix);
+  }
+
+  private bytes() {
+    return this.client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+  }
+
+  async publish(channel: string, message: Uint8Array): Promise<void> {
+    await this.client.publish(this.prefix + channel, Buffer.from(message.buffer, message.byteOffset, message.byteLength));
+  }
+
+  async subscribe(channel: string, handler: (message: Uint8Array) => void): Promise<() => Promise<void>> {
+    const listener = (message: Buffer) => handler(new Uint8Array(message));
+    await this.subscriber.subscribe(this.prefix + channel, listener, true);
+    return async () => {
+      await this.subscriber.unsubscribe(this.prefix + channel, listener, true).catch(() => {});
+    };
+  }
+
+  async get(key: string): Promise<Uint8Array | null> {
+    const value = await this.bytes().get(this.prefix + key);
+    return value ? new Uint8Array(value as unknown as Buffer) : null;
+  }
+
+  async set(key: string, value: Uint8Array, ttlMs: number): Promise<void> {
+    if (!(ttlMs > 0)) throw new RangeError('ttlMs must be positive');
+    await this.client.set(this.prefix + key, Buffer.from(value.buffer, value.byteOffset, value.byteLength), { PX: Math.ceil(ttlMs) });
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.del(this.prefix + key);
+  }
+
+  healthy(): boolean {
+    return this.client.isReady && this.subscriber.isReady;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.subscriber.quit(), this.client.quit()]);
+  }
+}

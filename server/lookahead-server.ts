@@ -1,0 +1,126 @@
+/**
+ * Builds the whole server: one HTTP server hosting our routes, socket.io and (optionally) Next.
+ * Used by server/main.ts and, without Next, by the integration tests.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Server } from 'socket.io';
+import { MAX_SOCKET_FRAME_BYTES } from '../lib/limits';
+import type { Backplane } from './backplane/backplane';
+import { MemoryBackplane } from './backplane/memory-backplane';
+import { RedisBackplane } from './backplane/redis-backplane';
+import { attachCollaboration, docRoom } from './collab-socket';
+import type { Config } from './config';
+import { DocStateStore } from './doc-state-store';
+import { FileOperations } from './file-operations';
+import { handleRoute, sendError } from './http-routes';
+import { LiveDocs } from './live-docs';
+import { ShareLinks } from './share-links';
+import { WorkspaceEvents } from './workspace-events';
+import { WorkspaceStore } from './workspace-store';
+
+export type PageHandler = (req: IncomingMessage, res: import('node:http').ServerResponse) => Promise<void> | void;
+
+export interface LookaheadServer {
+  http: HttpServer;
+  io: Server;
+  backplane: Backplane;
+  liveDocs: LiveDocs;
+  store: WorkspaceStore;
+  links: ShareLinks;
+  /** Resolves with the port once listening. */
+  listen(): Promise<number>;
+  /** Saves every open document, then closes sockets, the backplane and the HTTP server. */
+  close(): Promise<void>;
+}
+
+const TEMPLATE_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'template');
+
+export async function createLookaheadServer(config: Config, pages: PageHandler | null): Promise<LookaheadServer> {
+  const nodeId = randomBytes(8).toString('hex');
+  const backplane: Backplane = config.redisUrl ? await RedisBackplane.connect(config.redisUrl, config.redisPrefix) : new MemoryBackplane();
+  const store = new WorkspaceStore(join(config.dataDir, 'workspaces'), TEMPLATE_DIR);
+  const links = new ShareLinks(join(config.dataDir, 'links'));
+  const states = new DocStateStore(join(config.dataDir, 'doc-state'));
+
+  const http = createServer();
+  const io = new Server(http, {
+    path: '/socket.io',
+    maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,
+    serveClient: false,
+    allowRequest: (req, callback) => callback(null, originAllowed(req, config)),
+  });
+
+  const liveDocs = new LiveDocs(store, states, backplane, nodeId, {
+    update: (workspaceId, path, epoch, update, exceptSocket) => {
+      const room = io.local.to(docRoom(workspaceId, path));
+      (exceptSocket ? room.except(exceptSocket) : room).emit('doc:update', { path, epoch, update });
+    },
+    saved: (workspaceId, path, savedAt) => io.local.to(docRoom(workspaceId, path)).emit('doc:saved', { path, savedAt }),
+  });
+  const events = new WorkspaceEvents(io, backplane, liveDocs, nodeId);
+  await events.start();
+  const files = new FileOperations(store, liveDocs, states, events);
+
+  if (backplane instanceof RedisBackplane) {
+    const { createAdapter } = await import('@socket.io/redis-streams-adapter');
+    io.adapter(createAdapter(backplane.client as never));
+  }
+  attachCollaboration(io, { links, liveDocs, store });
+
+  const routes = { store, links, liveDocs, files, backplane, publicUrl: config.publicUrl };
+  http.on('request', (req, res) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    handleRoute(routes, req, res)
+      .then(async (handled) => {
+        if (handled) return;
+        if (pages) return pages(req, res);
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      })
+      .catch((e) => sendError(res, e));
+  });
+
+  return {
+    http,
+    io,
+    backplane,
+    liveDocs,
+    store,
+    links,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => {
+          const address = http.address();
+          resolve(typeof address === 'object' && address ? address.port : config.port);
+        });
+      }),
+    close: async () => {
+      await liveDocs.close();
+      await events.stop().catch(() => {});
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await backplane.close();
+      http.closeAllConnections?.();
+    },
+  };
+}
+
+/**
+ * Browsers always send Origin on websocket and cross-site requests: it must be this server's own
+ * host (or an allowed origin). Requests without Origin come from non-browser clients, which cannot
+ * ride on a victim's cookies.
+ */
+function originAllowed(req: IncomingMessage, config: Config): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  if (config.allowedOrigins.includes(origin)) return true;
+  if (config.publicUrl && origin === config.publicUrl) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
