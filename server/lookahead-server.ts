@@ -100,7 +100,8 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
     close: async () => {
       await liveDocs.close();
       await events.stop().catch(() => {});
-      io.disconnectSockets(true);
+      // Closing the transports (not disconnecting the sockets) lets clients reconnect on their own
+      // to the next server process, with whatever they type meanwhile.
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await backplane.close();
       http.closeAllConnections?.();
