@@ -74,7 +74,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
       'doc:update': async (msg) => {
         if (data.role !== 'edit') throw new RequestError(403, 'forbidden', 'this link is view-only');
         const path = canonical(msg.path);
-        if (isEmptyUpdate(msg.update)) return {};
+        if (isEmptyUpdate(msg.update)) return { changed: false };
         let doc = liveDocs.get(data.workspaceId, path);
         if (!doc) {
           // The document was unloaded (or this process restarted) while the client kept it open.
@@ -86,8 +86,8 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
           await socket.join(docRoom(data.workspaceId, path));
         }
         if (doc.epoch !== msg.epoch) throw new StaleEpoch();
-        liveDocs.applyUpdate(data.workspaceId, path, msg.epoch, msg.update, { author: data.author, socketId: socket.id });
-        return {};
+        const changed = liveDocs.applyUpdate(data.workspaceId, path, msg.epoch, msg.update, { author: data.author, socketId: socket.id });
+        return { changed };
       },
       'doc:close': async (msg) => {
         const path = canonical(msg.path);

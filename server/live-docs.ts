@@ -41,6 +41,8 @@ export class LiveDoc {
   readonly history = new EditHistory();
   readonly sockets = new Set<string>();
   dirty = false;
+  /** Transactions that changed the document; tells a client whether its update changed anything. */
+  changeCount = 0;
   saveTimer: NodeJS.Timeout | null = null;
   saving: Promise<void> = Promise.resolve();
   unsubscribe: (() => Promise<void>) | null = null;
@@ -133,8 +135,11 @@ export class LiveDocs {
     return { kind: 'text', doc };
   }
 
-  /** Applies a client's Yjs update. Throws RequestError for a stale epoch or a malformed update. */
-  applyUpdate(workspaceId: string, path: string, epoch: string, update: Uint8Array, origin: ChangeOrigin): void {
+  /**
+   * Applies a client's Yjs update; returns whether it changed the document (a resent update does
+   * not). Throws RequestError for a stale epoch or a malformed update.
+   */
+  applyUpdate(workspaceId: string, path: string, epoch: string, update: Uint8Array, origin: ChangeOrigin): boolean {
     const doc = this.get(workspaceId, path);
     if (!doc) throw new RequestError(409, 'conflict', `${path} is not open`);
     if (doc.epoch !== epoch) throw new RequestError(409, 'conflict', 'stale-epoch');
@@ -144,11 +149,13 @@ export class LiveDocs {
     } catch {
       throw new RequestError(400, 'bad-request', 'malformed document update');
     }
+    const before = doc.changeCount;
     try {
       Y.applyUpdate(doc.doc, update, origin);
     } catch {
       throw new RequestError(400, 'bad-request', 'document update could not be applied');
     }
+    return doc.changeCount !== before;
   }
 
   /**
@@ -273,6 +280,7 @@ export class LiveDocs {
 
   /** Called for every transaction: passes the update on to local sockets and other processes. */
   private handleUpdate(doc: LiveDoc, update: Uint8Array, origin: ChangeOrigin | null): void {
+    doc.changeCount++;
     this.listener.update(doc.workspaceId, doc.path, doc.epoch, update, origin?.socketId ?? null);
     if (origin?.fromBackplane) return;
     const message = encodeDocMessage({ node: this.nodeId, author: origin?.author ?? 'server', epoch: doc.epoch, update });

@@ -66,7 +66,7 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
 
   if (backplane instanceof RedisBackplane) {
     const { createAdapter } = await import('@socket.io/redis-streams-adapter');
-    io.adapter(createAdapter(backplane.client as never));
+    io.adapter(createAdapter(backplane.client as never, { streamName: `${config.redisPrefix}socket.io` }));
   }
   attachCollaboration(io, { links, liveDocs, store });
 

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { io as connect } from 'socket.io-client';
 import * as Y from 'yjs';
 import { DocSync } from '../components/editor/doc-sync';
+import type { EditRecord } from '../server/edit-history';
 import { redisUrl } from './support/redis';
 import { bearer, connectClient, createWorkspace, eventually, request, startServer, type CreatedWorkspace, type TestServer } from './support/server';
 
@@ -46,7 +47,7 @@ describe('live collaboration over socket.io', () => {
     a.text.delete(0, 6); // "import"
     const res = await eventually(
       async () => (await (await fetch(`${t.url}/api/workspaces/${ws.id}/history/src/format.ts`, { headers: bearer(ws.editToken) })).json()).edits,
-      (edits: unknown[]) => edits.length >= 2,
+      (edits: EditRecord[]) => edits.length >= 2,
     );
     const [insert, del] = res.slice(-2);
     assert.equal(insert.inserted, '/** Done vs total. */\n');
@@ -207,7 +208,7 @@ describe('restarts', () => {
     const expected = a.text.toString();
     const { readConfig } = await import('../server/config');
     const { createLookaheadServer } = await import('../server/lookahead-server');
-    const second = await createLookaheadServer({ ...readConfig({}), port, host: '127.0.0.1', dataDir: first.dataDir }, null);
+    const second = await createLookaheadServer({ ...readConfig({} as NodeJS.ProcessEnv), port, host: '127.0.0.1', dataDir: first.dataDir }, null);
     await second.listen();
     try {
       await eventually(() => readFileSync(join(first.dataDir, 'workspaces', ws.id, 'src/index.ts'), 'utf8'), (text) => text === expected, 8000);

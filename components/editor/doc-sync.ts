@@ -35,8 +35,12 @@ export class DocSync {
   private epoch: string | null = null;
   private status: DocStatus = { phase: 'opening', kind: null, readOnly: true, saveState: 'saved' };
   private listeners = new Set<(s: DocStatus) => void>();
+  /** Updates sent and not yet acknowledged. */
   private pendingAcks = 0;
-  private dirtySinceSave = false;
+  /** The server took a change of ours that it has not reported saved yet. */
+  private awaitingSave = false;
+  /** Local changes the server may not have (made offline, or in flight when the link dropped). */
+  private unsent = false;
   private destroyed = false;
   /** Text as last confirmed by the server, used to carry offline typing across an epoch change. */
   private syncedText = '';
@@ -103,17 +107,18 @@ export class DocSync {
       } else {
         this.epoch = reply.epoch;
         Y.applyUpdate(this.doc, update, remoteOrigin);
-        // Send back whatever the server lacks: edits made while offline.
-        const missing = Y.encodeStateAsUpdate(this.doc, toBytes(reply.stateVector));
-        if (hasContent(missing)) this.send(missing);
       }
       this.syncedText = this.text.toString();
-      this.setStatus({
-        phase: 'live',
-        kind: 'text',
-        readOnly: reply.readOnly,
-        saveState: this.pendingAcks > 0 ? 'saving' : this.status.saveState === 'offline-unsaved' ? 'saving' : 'saved',
-      });
+      this.setStatus({ phase: 'live', kind: 'text', readOnly: reply.readOnly });
+      if (!reply.readOnly) {
+        // Send back whatever the server lacks: edits made while offline. Deletions do not show in
+        // state vectors, so after any local change the difference is sent and the server says
+        // whether it changed anything.
+        const missing = Y.encodeStateAsUpdate(this.doc, toBytes(reply.stateVector));
+        if (this.unsent || hasNewStructs(this.doc, toBytes(reply.stateVector))) this.send(missing);
+      }
+      this.unsent = false;
+      this.refreshSaveState();
     });
   };
 
@@ -144,18 +149,33 @@ export class DocSync {
 
   private onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === remoteOrigin) return;
-    this.dirtySinceSave = true;
     if (this.socket.connected && this.epoch && this.status.phase === 'live') this.send(update);
-    else this.setStatus({ saveState: 'offline-unsaved' });
+    else this.unsent = true;
+    this.refreshSaveState();
   };
 
   private send(update: Uint8Array): void {
     this.pendingAcks++;
-    this.setStatus({ saveState: 'saving' });
-    this.socket.emit('doc:update', { path: this.path, epoch: this.epoch, update }, (reply: Ack<object>) => {
-      this.pendingAcks--;
-      if (!reply.ok) this.setStatus({ error: reply.error.message });
+    this.socket.emit('doc:update', { path: this.path, epoch: this.epoch, update }, (reply: Ack<{ changed: boolean }>) => {
+      this.pendingAcks = Math.max(0, this.pendingAcks - 1);
+      if (reply.ok) {
+        if (reply.changed) this.awaitingSave = true;
+      } else if (reply.error.code === 'stale-epoch') {
+        // The server recreated the document: reopen, carrying this copy's text over.
+        this.unsent = true;
+        this.open();
+      } else {
+        this.setStatus({ error: reply.error.message });
+      }
+      this.refreshSaveState();
     });
+  }
+
+  private refreshSaveState(): void {
+    const live = this.status.phase === 'live' && this.socket.connected;
+    const saveState: SaveState =
+      this.unsent && !live ? 'offline-unsaved' : this.unsent || this.pendingAcks > 0 || this.awaitingSave ? 'saving' : 'saved';
+    if (saveState !== this.status.saveState) this.setStatus({ saveState });
   }
 
   private onRemoteUpdate = (msg: { path: string; epoch: string; update: ArrayBuffer | Uint8Array }): void => {
@@ -165,16 +185,20 @@ export class DocSync {
 
   private onSaved = (msg: { path: string }): void => {
     if (msg.path !== this.path) return;
-    if (this.pendingAcks === 0) {
-      this.dirtySinceSave = false;
+    if (this.pendingAcks === 0 && !this.unsent) {
+      this.awaitingSave = false;
       this.syncedText = this.text.toString();
-      this.setStatus({ saveState: 'saved' });
     }
+    this.refreshSaveState();
   };
 
   private onDisconnect = (): void => {
+    // Whatever was in flight or not yet saved may not have made it: resend on reconnect.
+    if (this.pendingAcks > 0 || this.awaitingSave) this.unsent = true;
     this.pendingAcks = 0;
-    this.setStatus({ phase: 'offline', saveState: this.dirtySinceSave ? 'offline-unsaved' : 'saved' });
+    this.awaitingSave = false;
+    this.setStatus({ phase: 'offline' });
+    this.refreshSaveState();
   };
 }
 
@@ -182,7 +206,11 @@ function toBytes(data: ArrayBuffer | Uint8Array): Uint8Array {
   return data instanceof Uint8Array ? data : new Uint8Array(data);
 }
 
-/** An update that carries no structs and no deletions is two zero bytes. */
-function hasContent(update: Uint8Array): boolean {
-  return !(update.byteLength === 2 && update[0] === 0 && update[1] === 0);
+/** Whether this copy has insertions the server's state vector does not cover. */
+function hasNewStructs(doc: Y.Doc, serverStateVector: Uint8Array): boolean {
+  const server = Y.decodeStateVector(serverStateVector);
+  for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) {
+    if (clock > (server.get(client) ?? 0)) return true;
+  }
+  return false;
 }

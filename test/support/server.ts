@@ -16,7 +16,7 @@ export interface TestServer {
 export async function startServer(opts: { dataDir?: string; redisUrl?: string; redisPrefix?: string } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lookahead-test-'));
   const config = {
-    ...readConfig({}),
+    ...readConfig({} as NodeJS.ProcessEnv),
     port: 0,
     host: '127.0.0.1',
     dataDir,

@@ -1,0 +1,59 @@
+'use client';
+
+import type { Role } from '../lib/protocol';
+import type { SaveState } from './editor/doc-sync';
+import type { CursorPosition } from './editor/cursor-position';
+import type { ConnectionState } from './use-workspace-socket';
+
+interface StatusBarProps {
+  connection: ConnectionState;
+  role: Role;
+  /** Null when no text document is active. */
+  saveState: SaveState | null;
+  language: string | null;
+  cursor: CursorPosition | null;
+}
+
+const connectionText: Record<ConnectionState, string> = {
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+};
+
+const saveText: Record<SaveState, string> = {
+  saved: 'Saved',
+  saving: 'Saving…',
+  'offline-unsaved': 'Unsaved (offline)',
+};
+
+export function StatusBar({ connection, role, saveState, language, cursor }: StatusBarProps) {
+  return (
+    <footer className={'status-bar connection-' + connection}>
+      <span className="status-item" data-testid="connection-state" data-state={connection} role="status">
+        <span className="status-dot" aria-hidden="true" />
+        {connectionText[connection]}
+      </span>
+      {role === 'view' && (
+        <span className="status-item status-badge" data-testid="role">
+          View only
+        </span>
+      )}
+      {saveState && (
+        <span className={'status-item save-' + saveState} data-testid="save-state" data-state={saveState}>
+          {saveText[saveState]}
+        </span>
+      )}
+      <span className="status-spacer" />
+      {cursor && (
+        <span className="status-item" data-testid="cursor-position">
+          Ln {cursor.line}, Col {cursor.column}
+        </span>
+      )}
+      {language && (
+        <span className="status-item" data-testid="language">
+          {language}
+        </span>
+      )}
+    </footer>
+  );
+}

@@ -1,0 +1,19 @@
+import type { Extension } from '@codemirror/state';
+import { baseSetup } from './base-setup';
+import { cursorListener, type CursorPosition } from './cursor-position';
+import { languageForPath } from './language-for-path';
+import { searchPanel } from './search';
+import { editorTheme } from './theme';
+import { wordCompletion } from './word-completion';
+
+/** Everything an editor has regardless of where its text comes from. */
+export function commonExtensions(path: string, onCursor: (position: CursorPosition) => void): Extension {
+  return [
+    baseSetup(),
+    wordCompletion(),
+    searchPanel(),
+    languageForPath(path).extension(),
+    editorTheme(),
+    cursorListener(onCursor),
+  ];
+}
