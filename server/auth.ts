@@ -44,3 +44,8 @@ export async function authorize(links: ShareLinks, headers: IncomingHttpHeaders,
   if (!link || link.workspaceId !== workspaceId) return null;
   return { role: link.role, link };
 }
+
+/** How edits made through a link are attributed in edit history: the role and the link's id. */
+export function authorOf(access: Access): string {
+  return `${access.role}-link:${access.link.id}`;
+}

@@ -6,9 +6,9 @@
 import type { Server, Socket } from 'socket.io';
 import * as Y from 'yjs';
 import { clientEvents, describeZodError, type ClientEvent, type ClientEventName, type ProtocolError, type Role } from '../lib/protocol';
-import { BadPathError, normalizeWorkspacePath } from '../lib/workspace-path';
-import { authorize } from './auth';
+import { authorize, authorOf } from './auth';
 import { RequestError } from './errors';
+import { canonicalPath } from './request-path';
 import type { LiveDocs } from './live-docs';
 import type { ShareLinks } from './share-links';
 import { workspaceRoom } from './workspace-events';
@@ -40,7 +40,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
       const token = typeof auth.token === 'string' ? auth.token : undefined;
       const access = WorkspaceStore.isWorkspaceId(workspaceId) ? await authorize(links, socket.handshake.headers, workspaceId, token) : null;
       if (!access || !(await store.exists(workspaceId))) return next(new Error('unauthorized'));
-      const data: SocketData = { workspaceId, role: access.role, author: `${access.role}-link:${access.link.id}`, open: new Set() };
+      const data: SocketData = { workspaceId, role: access.role, author: authorOf(access), open: new Set() };
       socket.data = data;
       next();
     } catch {
@@ -54,7 +54,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
 
     const handlers: { [E in ClientEventName]: (msg: ClientEvent<E>) => Promise<unknown> } = {
       'doc:open': async (msg) => {
-        const path = canonical(msg.path);
+        const path = canonicalPath(msg.path);
         const opened = await liveDocs.open(data.workspaceId, path);
         if (opened.kind !== 'text') return { kind: opened.kind, size: opened.size, readOnly: true };
         const doc = opened.doc;
@@ -73,7 +73,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
       },
       'doc:update': async (msg) => {
         if (data.role !== 'edit') throw new RequestError(403, 'forbidden', 'this link is view-only');
-        const path = canonical(msg.path);
+        const path = canonicalPath(msg.path);
         if (isEmptyUpdate(msg.update)) return { changed: false };
         let doc = liveDocs.get(data.workspaceId, path);
         if (!doc) {
@@ -90,7 +90,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
         return { changed };
       },
       'doc:close': async (msg) => {
-        const path = canonical(msg.path);
+        const path = canonicalPath(msg.path);
         data.open.delete(path);
         await socket.leave(docRoom(data.workspaceId, path));
         await liveDocs.detach(data.workspaceId, path, socket.id);
@@ -122,15 +122,6 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
 }
 
 class StaleEpoch extends Error {}
-
-function canonical(path: string): string {
-  try {
-    return normalizeWorkspacePath(path);
-  } catch (e) {
-    if (e instanceof BadPathError) throw new RequestError(400, 'bad-path', e.message);
-    throw e;
-  }
-}
 
 function toProtocolError(e: unknown): ProtocolError {
   if (e instanceof StaleEpoch) return { code: 'stale-epoch', message: 'the document was recreated; open it again' };

@@ -15,10 +15,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { MAX_UPLOAD_BYTES } from '../lib/limits';
-import { BadPathError, normalizeWorkspacePath } from '../lib/workspace-path';
-import { authorize, cookieName, type Access } from './auth';
+import { authorize, authorOf, cookieName } from './auth';
 import type { Backplane } from './backplane/backplane';
 import { RequestError } from './errors';
+import { canonicalPath } from './request-path';
 import type { FileOperations } from './file-operations';
 import type { LiveDocs } from './live-docs';
 import type { ShareLinks } from './share-links';
@@ -94,7 +94,7 @@ async function apiRoute(ctx: RouteContext, req: IncomingMessage, res: ServerResp
   const needEdit = () => {
     if (access.role !== 'edit') throw new RequestError(403, 'forbidden', 'this link is view-only');
   };
-  const author = authorName(access);
+  const author = authorOf(access);
 
   if (rest.length === 0 && method === 'GET') return sendJson(res, 200, { id, role: access.role });
   if (rest[0] === 'files' && rest.length === 1 && method === 'GET') return sendJson(res, 200, await ctx.store.list(id));
@@ -135,8 +135,8 @@ async function apiRoute(ctx: RouteContext, req: IncomingMessage, res: ServerResp
     needEdit();
     const parsed = renameBody.safeParse(parseJson(await readBody(req, MAX_JSON_BYTES)));
     if (!parsed.success) throw new RequestError(400, 'bad-request', 'expected {"from": path, "to": path}');
-    const from = canonical(parsed.data.from);
-    const to = canonical(parsed.data.to);
+    const from = canonicalPath(parsed.data.from);
+    const to = canonicalPath(parsed.data.to);
     await ctx.files.rename(id, from, to);
     return sendJson(res, 200, { from, to });
   }
@@ -180,20 +180,7 @@ function pathFromSegments(raw: string[]): string {
     if (value.includes('/')) throw new RequestError(400, 'bad-path', 'encoded slash in path');
     return value;
   });
-  return canonical(decoded.join('/'));
-}
-
-function canonical(path: string): string {
-  try {
-    return normalizeWorkspacePath(path);
-  } catch (e) {
-    if (e instanceof BadPathError) throw new RequestError(400, 'bad-path', e.message);
-    throw e;
-  }
-}
-
-function authorName(access: Access): string {
-  return `${access.role}-link:${access.link.id}`;
+  return canonicalPath(decoded.join('/'));
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

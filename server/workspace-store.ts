@@ -9,8 +9,8 @@ import { promises as fs } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { MAX_LISTED_FILES } from '../lib/limits';
-import { BadPathError, normalizeWorkspacePath } from '../lib/workspace-path';
 import { RequestError } from './errors';
+import { canonicalPath } from './request-path';
 
 const run = promisify(execFile);
 
@@ -160,13 +160,7 @@ export class WorkspaceStore {
    * if the target itself exists as a symlink it must point inside too.
    */
   async resolve(id: string, path: string, mode: 'existing' | 'new'): Promise<string> {
-    let canonical: string;
-    try {
-      canonical = normalizeWorkspacePath(path);
-    } catch (e) {
-      if (e instanceof BadPathError) throw new RequestError(400, 'bad-path', e.message);
-      throw e;
-    }
+    const canonical = canonicalPath(path);
     const base = await this.workspaceRoot(id);
     const full = join(base, ...canonical.split('/'));
     let probe = full;
