@@ -17,6 +17,7 @@ import { useFileListing } from './use-file-listing';
 import { useGlobalShortcuts } from './use-global-shortcuts';
 import { useWorkspaceEvents } from './use-workspace-events';
 import { useWorkspaceInfo } from './use-workspace-info';
+import { useRememberedTabs } from './use-remembered-tabs';
 import { useWorkspaceSocket } from './use-workspace-socket';
 import { WorkspaceApi } from './workspace-api';
 
@@ -49,6 +50,7 @@ export function Workspace({ id }: { id: string }) {
   }, []);
 
   const openFile = useCallback((path: string) => dispatch({ type: 'open', path }), []);
+  useRememberedTabs(id, listing, tabs, active, openFile);
   const closeTab = useCallback((path: string) => {
     dispatch({ type: 'close', path });
     setSaveStates((prev) => {

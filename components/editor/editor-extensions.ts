@@ -1,6 +1,7 @@
 import type { Extension } from '@codemirror/state';
 import { baseSetup } from './base-setup';
 import { cursorListener, type CursorPosition } from './cursor-position';
+import { indentation } from './indentation';
 import { languageForPath } from './language-for-path';
 import { searchPanel } from './search';
 import { editorTheme } from './theme';
@@ -13,6 +14,7 @@ export function commonExtensions(path: string, onCursor: (position: CursorPositi
     wordCompletion(),
     searchPanel(),
     languageForPath(path).extension(),
+    indentation(path),
     editorTheme(),
     cursorListener(onCursor),
   ];
