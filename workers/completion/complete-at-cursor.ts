@@ -1,0 +1,109 @@
+/**
+ * Completion at a cursor: the text to insert between prefix and suffix. Greedy decoding over the
+ * model mixed with a copy model of the file, token healing at the cursor, and stop rules for a
+ * natural end: end of text, end of line when the cursor is mid-line, a line that repeats the code
+ * after the cursor, or a line budget.
+ */
+import { argmax, logSoftmax, type CausalLm } from '../runtime/causal-lm';
+import { decodeTokens, type DecodeState } from '../runtime/decode';
+import { CopyModel, mixWithCopy } from './copy-model';
+import { fimPrompt, type FimBudget } from './fim-prompt';
+
+export interface CompletionRequest {
+  prefix: string;
+  suffix: string;
+  maxTokens?: number;
+  maxLines?: number;
+  signal?: AbortSignal;
+}
+
+export interface CompletionResult {
+  completion: string;
+  /** Generated tokens and the mean natural-log probability the model gave them (confidence). */
+  tokens: number;
+  meanLogProb: number;
+}
+
+/** A line or a short block: longer guesses are rarely right and cost attention. */
+const DEFAULT_MAX_TOKENS = 64;
+const DEFAULT_MAX_LINES = 8;
+export const DEFAULT_BUDGET: FimBudget = { maxTokens: 1024, maxSuffixTokens: 256 };
+
+export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, budget = DEFAULT_BUDGET): Promise<CompletionResult> {
+  const prompt = fimPrompt(lm, req.prefix, req.suffix, budget);
+  const { lastLogits, cache } = await lm.prefill(prompt.tokens, lm.emptyCache(), req.signal);
+  const state: DecodeState = { cache, lastLogits };
+  const copy = new CopyModel([...prompt.prefixTokens, ...prompt.suffixTokens]);
+  const context = [...prompt.prefixTokens];
+  const healText = prompt.heal;
+
+  const suffixLineEnd = req.suffix.indexOf('\n');
+  const restOfLine = suffixLineEnd < 0 ? req.suffix : req.suffix.slice(0, suffixLineEnd);
+  const midLine = restOfLine.trim().length > 0;
+  const nextLines = req.suffix
+    .slice(suffixLineEnd + 1)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const maxLines = midLine ? 1 : (req.maxLines ?? DEFAULT_MAX_LINES);
+
+  const out: number[] = [];
+  let bytes: number[] = [];
+  let logProbSum = 0;
+  const pick = (logits: Float32Array) => {
+    let logProbs = mixWithCopy(logSoftmax(logits), copy.predict(context));
+    if (bytes.length < healText.length) logProbs = constrainToHeal(lm, logProbs, healText, bytes);
+    const token = argmax(logProbs);
+    logProbSum += logProbs[token];
+    return token;
+  };
+  // Judged on the text so far: a token that starts a new line is kept, and the trim below cuts
+  // what lies past the natural end.
+  const stopBefore = () => {
+    const text = decodeBytes(bytes).slice(decodeBytes([...healText]).length);
+    const lines = text.split('\n');
+    if (lines.length > maxLines) return true;
+    // A completed line that repeats the code after the cursor: the completion has reached it.
+    const done = lines.slice(0, -1).map((l) => l.trim());
+    if (done.length > 0 && done[done.length - 1] && nextLines[0] === done[done.length - 1]) return true;
+    return false;
+  };
+  for await (const token of decodeTokens(lm, state, { maxTokens: req.maxTokens ?? DEFAULT_MAX_TOKENS, signal: req.signal, pick, stopBefore })) {
+    out.push(token);
+    context.push(token);
+    bytes = [...bytes, ...lm.tokenBytes[token]];
+  }
+  let completion = decodeBytes(bytes).slice(decodeBytes([...healText]).length);
+  completion = trimCompletion(completion, midLine, nextLines[0]);
+  return { completion, tokens: out.length, meanLogProb: out.length ? logProbSum / out.length : 0 };
+}
+
+/** Only tokens consistent with the taken-back text may come first. */
+function constrainToHeal(lm: CausalLm, logProbs: Float32Array, heal: Uint8Array, produced: number[]): Float32Array {
+  const remaining = heal.subarray(produced.length);
+  const out = new Float32Array(logProbs.length).fill(-Infinity);
+  for (let id = 0; id < logProbs.length; id++) {
+    const b = lm.tokenBytes[id];
+    if (b.length === 0 || id === lm.special.eos) continue;
+    const n = Math.min(b.length, remaining.length);
+    let ok = true;
+    for (let i = 0; i < n; i++) if (b[i] !== remaining[i]) ok = false;
+    if (ok) out[id] = logProbs[id];
+  }
+  return out;
+}
+
+function decodeBytes(bytes: number[]): string {
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}
+
+/** Drops a trailing line that duplicates the suffix and, mid-line, anything past the line end. */
+function trimCompletion(text: string, midLine: boolean, nextLine: string | undefined): string {
+  if (midLine) {
+    const nl = text.indexOf('\n');
+    return nl < 0 ? text : text.slice(0, nl);
+  }
+  const lines = text.split('\n');
+  while (lines.length > 1 && nextLine && lines[lines.length - 1].trim() === nextLine) lines.pop();
+  return lines.join('\n').replace(/\n+$/, '');
+}

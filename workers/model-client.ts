@@ -1,0 +1,84 @@
+/**
+ * The main thread's handle on a model worker thread. Each request takes an AbortSignal; aborting
+ * tells the worker, which stops within one decode step, and rejects the promise with AbortError.
+ */
+import { Worker } from 'node:worker_threads';
+import type { CompletionResult } from './completion/complete-at-cursor';
+import type { ModelSource } from './runtime/model-source';
+import type { ScoreResult } from './runtime/score';
+import type { WorkerReply, WorkerRequest } from './model-worker';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+export class ModelClient {
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (msg: WorkerReply) => {
+      if (msg.type !== 'result' && msg.type !== 'error') return;
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.type === 'result') p.resolve(msg.value);
+      else {
+        const error = new Error(msg.message);
+        if (msg.aborted) error.name = 'AbortError';
+        p.reject(error);
+      }
+    });
+    worker.on('error', (e) => this.failAll(e));
+    worker.on('exit', (code) => this.failAll(new Error(`model worker exited with code ${code}`)));
+  }
+
+  /** Starts a worker and resolves once its model is loaded. */
+  static start(source: ModelSource): Promise<ModelClient> {
+    const worker = new Worker(new URL('./model-worker-entry.mjs', import.meta.url), { workerData: { source } });
+    return new Promise((resolve, reject) => {
+      const onMessage = (msg: WorkerReply) => {
+        if (msg.type === 'ready') {
+          worker.off('message', onMessage);
+          resolve(new ModelClient(worker));
+        } else if (msg.type === 'load-error') {
+          void worker.terminate();
+          reject(new Error(`model failed to load: ${msg.message}`));
+        }
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  }
+
+  complete(prefix: string, suffix: string, signal?: AbortSignal, maxTokens?: number): Promise<CompletionResult> {
+    return this.request({ type: 'complete', prefix, suffix, maxTokens }, signal) as Promise<CompletionResult>;
+  }
+
+  score(texts: string[], window: number, signal?: AbortSignal): Promise<ScoreResult> {
+    return this.request({ type: 'score', texts, window }, signal) as Promise<ScoreResult>;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private request(body: DistributiveOmit<WorkerRequest, 'id'>, signal?: AbortSignal): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        const e = new Error('aborted');
+        e.name = 'AbortError';
+        return reject(e);
+      }
+      this.pending.set(id, { resolve, reject });
+      signal?.addEventListener('abort', () => this.worker.postMessage({ type: 'cancel', id } satisfies WorkerRequest), { once: true });
+      this.worker.postMessage({ ...body, id } as WorkerRequest);
+    });
+  }
+
+  private failAll(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;

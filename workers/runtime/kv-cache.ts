@@ -1,0 +1,95 @@
+/**
+ * A model's key/value cache: per layer, keys and values shaped [1, kvHeads, length, headDim].
+ * Values are immutable: a forward pass returns a new cache, so keeping an old one around is a
+ * free "copy", and `truncate` makes a shorter one without touching the original.
+ */
+import { Tensor } from 'onnxruntime-node';
+
+export interface KvShape {
+  layers: number;
+  kvHeads: number;
+  headDim: number;
+}
+
+export class KvCache {
+  private constructor(
+    readonly shape: KvShape,
+    /** Tokens covered. */
+    readonly length: number,
+    /** keys[i], values[i] for layer i. */
+    readonly keys: readonly Tensor[],
+    readonly values: readonly Tensor[],
+  ) {}
+
+  static empty(shape: KvShape): KvCache {
+    const zero = () => new Tensor('float32', new Float32Array(0), [1, shape.kvHeads, 0, shape.headDim]);
+    return new KvCache(shape, 0, Array.from({ length: shape.layers }, zero), Array.from({ length: shape.layers }, zero));
+  }
+
+  static fromPresent(shape: KvShape, outputs: Record<string, Tensor>): KvCache {
+    const keys: Tensor[] = [];
+    const values: Tensor[] = [];
+    for (let i = 0; i < shape.layers; i++) {
+      keys.push(outputs[`present.${i}.key`]);
+      values.push(outputs[`present.${i}.value`]);
+    }
+    return new KvCache(shape, Number(keys[0].dims[2]), keys, values);
+  }
+
+  /** Feeds for the next forward pass. */
+  feeds(): Record<string, Tensor> {
+    const feeds: Record<string, Tensor> = {};
+    for (let i = 0; i < this.shape.layers; i++) {
+      feeds[`past_key_values.${i}.key`] = this.keys[i];
+      feeds[`past_key_values.${i}.value`] = this.values[i];
+    }
+    return feeds;
+  }
+
+  /** The cache of the first `length` tokens. */
+  truncate(length: number): KvCache {
+    if (length >= this.length) return this;
+    if (length < 0) throw new RangeError('length must be >= 0');
+    const cut = (t: Tensor) => {
+      const { kvHeads, headDim } = this.shape;
+      const src = t.data as Float32Array;
+      const out = new Float32Array(kvHeads * length * headDim);
+      for (let h = 0; h < kvHeads; h++) {
+        out.set(src.subarray(h * this.length * headDim, (h * this.length + length) * headDim), h * length * headDim);
+      }
+      return new Tensor('float32', out, [1, kvHeads, length, headDim]);
+    };
+    return new KvCache(this.shape, length, this.keys.map(cut), this.values.map(cut));
+  }
+
+  /** Bytes held (for cache budgets). */
+  byteSize(): number {
+    return 2 * this.shape.layers * this.shape.kvHeads * this.length * this.shape.headDim * 4;
+  }
+
+  /** Serialises to bytes (for a shared cache tier) and back. */
+  toBytes(): Uint8Array {
+    const per = this.shape.kvHeads * this.length * this.shape.headDim;
+    const out = new Float32Array(2 * this.shape.layers * per);
+    for (let i = 0; i < this.shape.layers; i++) {
+      out.set(this.keys[i].data as Float32Array, 2 * i * per);
+      out.set(this.values[i].data as Float32Array, (2 * i + 1) * per);
+    }
+    return new Uint8Array(out.buffer);
+  }
+
+  static fromBytes(shape: KvShape, bytes: Uint8Array): KvCache {
+    const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const per = floats.length / (2 * shape.layers);
+    const length = per / (shape.kvHeads * shape.headDim);
+    if (!Number.isInteger(length)) throw new Error('cache bytes do not match the model shape');
+    const dims = [1, shape.kvHeads, length, shape.headDim];
+    const keys: Tensor[] = [];
+    const values: Tensor[] = [];
+    for (let i = 0; i < shape.layers; i++) {
+      keys.push(new Tensor('float32', floats.slice(2 * i * per, (2 * i + 1) * per), dims));
+      values.push(new Tensor('float32', floats.slice((2 * i + 1) * per, (2 * i + 2) * per), dims));
+    }
+    return new KvCache(shape, length, keys, values);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Where each model role's weights come from. A role is a local model folder (the default: the
+ * model shipped in models/) or, only when configured, a hub id; OpenAI-compatible endpoints are
+ * configured per role by the features that use them.
+ *
+ *   LOOKAHEAD_TAB_MODEL=/path/to/folder       local folder with config.json, tokenizer.json, onnx/
+ *   LOOKAHEAD_APPLY_MODEL=hub:org/name        a hub id; needs LOOKAHEAD_ALLOW_REMOTE_MODELS=1
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ModelRole = 'tab' | 'apply' | 'chat';
+
+export type ModelSource = { kind: 'folder'; path: string } | { kind: 'hub'; id: string };
+
+/** The model this project trains and ships (training/README.md reproduces it). */
+export const SHIPPED_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'lookahead-code');
+
+export function modelSourceFor(role: ModelRole, env: NodeJS.ProcessEnv = process.env): ModelSource {
+  const configured = env[`LOOKAHEAD_${role.toUpperCase()}_MODEL`];
+  if (!configured) return { kind: 'folder', path: SHIPPED_MODEL_DIR };
+  if (configured.startsWith('hub:')) {
+    if (env.LOOKAHEAD_ALLOW_REMOTE_MODELS !== '1') {
+      throw new Error(`${role} model "${configured}" is a hub id, but remote models are off; set LOOKAHEAD_ALLOW_REMOTE_MODELS=1 to allow downloads`);
+    }
+    return { kind: 'hub', id: configured.slice(4) };
+  }
+  const path = resolve(configured);
+  if (!existsSync(join(path, 'config.json'))) throw new Error(`${role} model folder ${path} has no config.json`);
+  return { kind: 'folder', path };
+}
