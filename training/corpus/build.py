@@ -12,6 +12,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+# Keep the source folder free of __pycache__ (it is not ignored by git).
+sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import filters  # noqa: E402
@@ -77,7 +79,7 @@ def read_candidates(node_modules, dropped, keep_entry, policy=None):
         if not reason:
             with open(entry.abs_path, "rb") as f:
                 text = filters.decode(f.read())
-            reason = "binary" if text is None else filters.content_drop_reason(text)
+            reason = "binary" if text is None else filters.content_drop_reason(text, entry.rel_path)
             if not reason and policy and policy.match_banner(text):
                 reason = "heldout_banner"
         if reason:

@@ -98,7 +98,7 @@ def decode(raw):
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def content_drop_reason(text):
+def content_drop_reason(text, rel_path):
     lines = text.split("\n")
     longest = max(len(line) for line in lines)
     if longest > MAX_LINE_CHARS:
@@ -110,7 +110,9 @@ def content_drop_reason(text):
     if any(marker in text for marker in _WEBPACK_MARKERS):
         return "generated_bundle"
     head = text[:GENERATED_SCAN_CHARS].lower()
-    if any(marker in head for marker in _GENERATED_MARKERS):
+    # JSON and Markdown have no comments: a marker there is prose, e.g. a script name.
+    has_comments = not rel_path.lower().endswith((".json", ".md"))
+    if has_comments and any(marker in head for marker in _GENERATED_MARKERS):
         return "generated_marker"
     if sum(c.isalpha() for c in text) < MIN_LETTER_SHARE * len(text):
         return "data_table"

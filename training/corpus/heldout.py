@@ -178,6 +178,7 @@ def check_no_leak(policy, corpus_files, heldout_file, text_key):
 
 def main(argv):
     """Standalone check: check_heldout OUT_DIR [PACKAGES_HELDOUT_JSON]."""
+    sys.dont_write_bytecode = True
     from filters import dedup_key_whitespace
 
     out = Path(argv[1] if len(argv) > 1 else "training/out")

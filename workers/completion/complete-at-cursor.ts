@@ -45,7 +45,11 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, bud
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  const maxLines = midLine ? 1 : (req.maxLines ?? DEFAULT_MAX_LINES);
+  // Several lines only where a block is being started or written into (a blank line, or a line
+  // ending in an opener); otherwise the rest of the current line, as a reader would expect.
+  const prefixLine = req.prefix.slice(req.prefix.lastIndexOf('\n') + 1);
+  const startsBlock = prefixLine.trim() === '' || /([{(\[:]|=>)\s*$/.test(prefixLine);
+  const maxLines = midLine || !startsBlock ? 1 : (req.maxLines ?? DEFAULT_MAX_LINES);
 
   const out: number[] = [];
   let bytes: number[] = [];
@@ -74,7 +78,7 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, bud
     bytes = [...bytes, ...lm.tokenBytes[token]];
   }
   let completion = decodeBytes(bytes).slice(decodeBytes([...healText]).length);
-  completion = trimCompletion(completion, midLine, nextLines[0]);
+  completion = trimCompletion(completion, maxLines === 1, nextLines[0]);
   return { completion, tokens: out.length, meanLogProb: out.length ? logProbSum / out.length : 0 };
 }
 

@@ -1,0 +1,76 @@
+/**
+ * Model quality and speed on code the model never saw:
+ *   heldout:        bits per byte on held-out package files (and xz -9 on the same bytes, for scale)
+ *   lineCompletion: exact rest-of-line matches of `complete` at cursors inside held-out lines
+ *   decode:         greedy decode tokens per second; prefill: time for a 2,048-token prompt
+ * Prints JSON. `npm run -s bench -- model --json [--files N] [--cases N]`.
+ */
+import { execFileSync } from 'node:child_process';
+import { completeAtCursor } from '../workers/completion/complete-at-cursor';
+import { CausalLm } from '../workers/runtime/causal-lm';
+import { decodeTokens } from '../workers/runtime/decode';
+import { modelSourceFor } from '../workers/runtime/model-source';
+import { scoreTexts } from '../workers/runtime/score';
+import { lineCases, loadHeldoutFiles, sampleFiles } from './heldout-set';
+
+const SCORE_WINDOW = 1024;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function benchModel(args: string[]): Promise<unknown> {
+  const arg = (name: string, fallback: number) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? Number(args[i + 1]) : fallback;
+  };
+  const lm = await CausalLm.load(modelSourceFor('tab'));
+  const files = loadHeldoutFiles();
+
+  const scored = sampleFiles(files, arg('--files', 80), 30_000);
+  const score = await scoreTexts(lm, scored.map((f) => f.text), SCORE_WINDOW);
+  const all = Buffer.from(scored.map((f) => f.text).join(''));
+  const xzBytes = execFileSync('xz', ['-9', '-c'], { input: all, maxBuffer: 1 << 28 }).byteLength;
+
+  const cases = lineCases(files, arg('--cases', 200));
+  let exact = 0;
+  const ms: number[] = [];
+  const misses: { name: string; expected: string; got: string }[] = [];
+  for (const c of cases) {
+    const started = performance.now();
+    const { completion } = await completeAtCursor(lm, { prefix: c.prefix, suffix: c.suffix });
+    ms.push(performance.now() - started);
+    if (completion.trimEnd() === c.expected) exact++;
+    else if (misses.length < 5) misses.push({ name: c.name, expected: c.expected, got: completion });
+  }
+
+  // Decode speed: greedy tokens after a realistic prompt, end-of-text suppressed.
+  const prompt = lm.encode(scored[0].text.slice(0, 2000)).slice(0, 400);
+  const start = await lm.prefill(prompt, lm.emptyCache());
+  const state = { cache: start.cache, lastLogits: start.lastLogits };
+  const decodeStarted = performance.now();
+  let decoded = 0;
+  for await (const _ of decodeTokens(lm, state, { maxTokens: 200, pick: (l) => { l[lm.special.eos] = -Infinity; let b = 0; for (let i = 1; i < l.length; i++) if (l[i] > l[b]) b = i; return b; } })) decoded++;
+  const decodeMs = performance.now() - decodeStarted;
+
+  const long = lm.encode(files.map((f) => f.text).join('\n')).slice(0, 2048);
+  const prefills: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    await lm.prefill(long, lm.emptyCache());
+    prefills.push(performance.now() - t);
+  }
+
+  return {
+    heldout: { files: scored.length, bytes: score.bytes, bitsPerByte: round(score.bitsPerByte, 3), xz9BitsPerByte: round((xzBytes * 8) / all.byteLength, 3) },
+    lineCompletion: { cases: cases.length, exact, exactRate: round(exact / cases.length, 3), p50Ms: round(percentile(ms, 50), 1), p90Ms: round(percentile(ms, 90), 1), sampleMisses: misses },
+    decode: { tokens: decoded, tokensPerSecond: round((decoded / decodeMs) * 1000, 0) },
+    prefill: { tokens: long.length, medianMs: round(percentile(prefills, 50), 1) },
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,18 @@
+/** `npm run -s bench -- <name> [--json] [options]`: runs one benchmark and prints its JSON. */
+import { benchModel } from './model';
+
+const benches: Record<string, (args: string[]) => Promise<unknown>> = { model: benchModel };
+
+const [name, ...args] = process.argv.slice(2);
+const bench = benches[name ?? ''];
+if (!bench) {
+  process.stderr.write(`unknown benchmark ${JSON.stringify(name ?? '')}; benchmarks: ${Object.keys(benches).join(', ')}\n`);
+  process.exit(2);
+}
+bench(args).then(
+  (result) => process.stdout.write(JSON.stringify(result, null, args.includes('--json') ? 0 : 2) + '\n'),
+  (e: unknown) => {
+    process.stderr.write(`bench ${name}: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);

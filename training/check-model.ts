@@ -1,0 +1,24 @@
+/**
+ * Loads an exported model folder in Node (the runtime the product uses), runs a prompt, checks
+ * that cached decoding matches a full recompute, and prints a JSON summary. Exits 1 on failure.
+ *   npx tsx training/check-model.ts <model-folder>
+ */
+import { resolve } from 'node:path';
+import { CausalLm } from '../workers/runtime/causal-lm';
+
+const folder = process.argv[2];
+if (!folder) {
+  process.stderr.write('usage: check-model.ts <model-folder>\n');
+  process.exit(2);
+}
+const lm = await CausalLm.load({ kind: 'folder', path: resolve(folder) });
+const ids = [lm.special.eos, ...lm.encode('function add(a, b) {\n  return a + b;\n}\n')];
+const full = await lm.forward(ids, lm.emptyCache());
+const head = await lm.forward(ids.slice(0, 5), lm.emptyCache());
+const tail = await lm.forward(ids.slice(5), head.cache);
+let diff = 0;
+const ref = full.logits.subarray(5 * lm.vocabSize);
+for (let i = 0; i < ref.length; i++) diff = Math.max(diff, Math.abs(ref[i] - tail.logits[i]));
+const ok = diff < 1e-3 && lm.decode(ids) === 'function add(a, b) {\n  return a + b;\n}\n';
+process.stdout.write(JSON.stringify({ folder, ok, vocabSize: lm.vocabSize, layers: lm.shape.layers, cachedVsFullMaxDiff: diff }) + '\n');
+process.exit(ok ? 0 : 1);
