@@ -3,7 +3,8 @@
     npm run model:train                     # full: corpus, tokenizer, training, export, check
     npm run model:train -- --smoke --out D  # a few steps on a tiny corpus (CI)
 
-Steps: corpus/build.py -> model/prepare.py -> model/train.py -> model/export.py -> check-model.ts
+Steps: corpus/build.py -> model/prepare.py -> model/train.py -> model/export.py -> model/quantize.py
+-> check-model.ts
 (Node loads and runs the result). The full run takes about 100 minutes on 2 cores.
 """
 from __future__ import annotations
@@ -53,6 +54,7 @@ def main() -> None:
     shutil.rmtree(staging, ignore_errors=True)
     run([PY, os.path.join(HERE, "model", "export.py"), "--checkpoint", os.path.join(ckpt, "checkpoint.pt"),
          "--tokenizer", os.path.join(tokens, "tokenizer.json"), "--out", staging])
+    run([PY, os.path.join(HERE, "model", "quantize.py"), staging])
     run(["npx", "tsx", os.path.join(HERE, "check-model.ts"), staging], cwd=ROOT)
     shutil.rmtree(args.out, ignore_errors=True)
     os.replace(staging, args.out)

@@ -5,6 +5,7 @@
  *
  *   LOOKAHEAD_TAB_MODEL=/path/to/folder       local folder with config.json, tokenizer.json, onnx/
  *   LOOKAHEAD_APPLY_MODEL=hub:org/name        a hub id; needs LOOKAHEAD_ALLOW_REMOTE_MODELS=1
+ *   LOOKAHEAD_TAB_DTYPE=q8                    int8 weights instead of fp32
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,21 +13,27 @@ import { fileURLToPath } from 'node:url';
 
 export type ModelRole = 'tab' | 'apply' | 'chat';
 
-export type ModelSource = { kind: 'folder'; path: string } | { kind: 'hub'; id: string };
+/** fp32 is exact; q8 (onnx/model_quantized.onnx, int8 weights) is a quarter of the size. */
+export type ModelDtype = 'fp32' | 'q8';
+
+export type ModelSource = ({ kind: 'folder'; path: string } | { kind: 'hub'; id: string }) & { dtype?: ModelDtype };
 
 /** The model this project trains and ships (training/README.md reproduces it). */
 export const SHIPPED_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'lookahead-code');
 
 export function modelSourceFor(role: ModelRole, env: NodeJS.ProcessEnv = process.env): ModelSource {
   const configured = env[`LOOKAHEAD_${role.toUpperCase()}_MODEL`];
-  if (!configured) return { kind: 'folder', path: SHIPPED_MODEL_DIR };
+  const dtypeSetting = env[`LOOKAHEAD_${role.toUpperCase()}_DTYPE`] ?? 'fp32';
+  if (dtypeSetting !== 'fp32' && dtypeSetting !== 'q8') throw new Error(`LOOKAHEAD_${role.toUpperCase()}_DTYPE must be fp32 or q8, got "${dtypeSetting}"`);
+  const dtype: ModelDtype = dtypeSetting;
+  if (!configured) return { kind: 'folder', path: SHIPPED_MODEL_DIR, dtype };
   if (configured.startsWith('hub:')) {
     if (env.LOOKAHEAD_ALLOW_REMOTE_MODELS !== '1') {
       throw new Error(`${role} model "${configured}" is a hub id, but remote models are off; set LOOKAHEAD_ALLOW_REMOTE_MODELS=1 to allow downloads`);
     }
-    return { kind: 'hub', id: configured.slice(4) };
+    return { kind: 'hub', id: configured.slice(4), dtype };
   }
   const path = resolve(configured);
   if (!existsSync(join(path, 'config.json'))) throw new Error(`${role} model folder ${path} has no config.json`);
-  return { kind: 'folder', path };
+  return { kind: 'folder', path, dtype };
 }
