@@ -65,6 +65,10 @@ export class RedisBackplane implements Backplane {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.subscriber.quit(), this.client.quit()]);
+    // A graceful close waits for Redis to answer; with Redis gone, drop the connections instead.
+    for (const c of [this.subscriber, this.client]) {
+      if (c.isReady) await c.close().catch(() => c.destroy());
+      else c.destroy();
+    }
   }
 }

@@ -67,6 +67,50 @@ export class KvCache {
     return 2 * this.shape.layers * this.shape.kvHeads * this.length * this.shape.headDim * 4;
   }
 
+  /**
+   * Tokens [from, to) as bytes: per layer, keys then values, each [kvHeads, to - from, headDim].
+   * The unit a prefix cache stores per block.
+   */
+  sliceBytes(from: number, to: number): Uint8Array {
+    const { layers, kvHeads, headDim } = this.shape;
+    const n = to - from;
+    const out = new Float32Array(2 * layers * kvHeads * n * headDim);
+    let at = 0;
+    for (let i = 0; i < layers; i++) {
+      for (const t of [this.keys[i], this.values[i]]) {
+        const src = t.data as Float32Array;
+        for (let h = 0; h < kvHeads; h++) {
+          out.set(src.subarray((h * this.length + from) * headDim, (h * this.length + to) * headDim), at);
+          at += n * headDim;
+        }
+      }
+    }
+    return new Uint8Array(out.buffer);
+  }
+
+  /** A cache made of consecutive slices from `sliceBytes` (each `blockLength` tokens long). */
+  static fromSlices(shape: KvShape, slices: readonly Uint8Array[], blockLength: number): KvCache {
+    const { layers, kvHeads, headDim } = shape;
+    const length = slices.length * blockLength;
+    const keys: Tensor[] = [];
+    const values: Tensor[] = [];
+    const floats = slices.map((b) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
+    for (const f of floats) if (f.length !== 2 * layers * kvHeads * blockLength * headDim) throw new Error('slice does not match the model shape');
+    for (let i = 0; i < layers; i++) {
+      for (const [kind, target] of [[0, keys], [1, values]] as const) {
+        const out = new Float32Array(kvHeads * length * headDim);
+        floats.forEach((f, j) => {
+          const base = (2 * i + kind) * kvHeads * blockLength * headDim;
+          for (let h = 0; h < kvHeads; h++) {
+            out.set(f.subarray(base + h * blockLength * headDim, base + (h + 1) * blockLength * headDim), (h * length + j * blockLength) * headDim);
+          }
+        });
+        target.push(new Tensor('float32', out, [1, kvHeads, length, headDim]));
+      }
+    }
+    return new KvCache(shape, length, keys, values);
+  }
+
   /** Serialises to bytes (for a shared cache tier) and back. */
   toBytes(): Uint8Array {
     const per = this.shape.kvHeads * this.length * this.shape.headDim;
