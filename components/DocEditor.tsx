@@ -8,7 +8,9 @@ import { collab } from './editor/collab';
 import { cursorOf, type CursorPosition } from './editor/cursor-position';
 import { DocSync, type DocStatus } from './editor/doc-sync';
 import { commonExtensions } from './editor/editor-extensions';
+import { ghostText } from './editor/ghost-text';
 import { readOnlyCompartment } from './editor/read-only';
+import { socketTabSource } from './editor/tab-source';
 import { LargeFileView } from './LargeFileView';
 import type { WorkspaceApi } from './workspace-api';
 
@@ -57,6 +59,7 @@ export function DocEditor({ path, socket, api, viewOnly, active, ...callbacks }:
             doc: sync.text.toString(),
             extensions: [
               collab(sync.text),
+              ghostText(socketTabSource(socket, path, () => !(sync.getStatus().readOnly || latest.current.viewOnly))),
               commonExtensions(path, (pos) => latest.current.active && latest.current.callbacks.onCursor(path, pos)),
               readOnly.extension,
             ],

@@ -31,6 +31,20 @@ export const clientEvents = {
   'doc:update': z.strictObject({ path, epoch, update: bytes(MAX_UPDATE_BYTES) }),
   /** Stop receiving updates for a file. */
   'doc:close': z.strictObject({ path }),
+  /**
+   * Ask for a completion at `offset` of a file this socket has open. The server builds the prompt
+   * from its own copy of the document; `before` (the text just before the cursor, as the client
+   * sees it) lets it refuse a request that raced a remote edit. A newer request from the same
+   * socket cancels the older one.
+   */
+  'tab:request': z.strictObject({
+    path,
+    requestId: z.number().int().nonnegative(),
+    offset: z.number().int().nonnegative(),
+    before: z.string().max(64),
+  }),
+  /** Cancel a request (the user moved on). */
+  'tab:cancel': z.strictObject({ requestId: z.number().int().nonnegative() }),
 } as const;
 
 export type ClientEventName = keyof typeof clientEvents;
@@ -55,6 +69,11 @@ export type DocOpenReply =
       readOnly: boolean;
     }
   | { kind: 'binary' | 'too-large'; size: number; readOnly: true };
+
+/** What `tab:request` answers: a suggestion to show, or why there is none. */
+export type TabReply =
+  | { requestId: number; completion: string; replace: number; confidence: number }
+  | { requestId: number; completion: null; reason: 'cancelled' | 'stale' | 'secret' | 'binary' | 'unconfident' | 'empty' | 'unavailable' };
 
 /** Events the server sends. */
 export interface ServerEvents {

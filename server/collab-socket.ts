@@ -11,6 +11,7 @@ import { RequestError } from './errors';
 import { canonicalPath } from './request-path';
 import type { LiveDocs } from './live-docs';
 import type { ShareLinks } from './share-links';
+import type { TabCompletions } from './tab-completions';
 import { workspaceRoom } from './workspace-events';
 import { WorkspaceStore } from './workspace-store';
 
@@ -30,8 +31,8 @@ function isEmptyUpdate(update: Uint8Array): boolean {
   return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 }
 
-export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveDocs: LiveDocs; store: WorkspaceStore }): void {
-  const { links, liveDocs, store } = deps;
+export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveDocs: LiveDocs; store: WorkspaceStore; tab: TabCompletions }): void {
+  const { links, liveDocs, store, tab } = deps;
 
   io.use(async (socket, next) => {
     try {
@@ -89,6 +90,16 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
         const changed = liveDocs.applyUpdate(data.workspaceId, path, msg.epoch, msg.update, { author: data.author, socketId: socket.id });
         return { changed };
       },
+      'tab:request': async (msg) => {
+        if (data.role !== 'edit') throw new RequestError(403, 'forbidden', 'this link is view-only');
+        const path = canonicalPath(msg.path);
+        if (!data.open.has(path)) throw new RequestError(409, 'conflict', `${path} is not open on this connection`);
+        return tab.request(socket.id, data.workspaceId, path, msg);
+      },
+      'tab:cancel': async (msg) => {
+        tab.cancel(socket.id, msg.requestId);
+        return {};
+      },
       'doc:close': async (msg) => {
         const path = canonicalPath(msg.path);
         data.open.delete(path);
@@ -115,6 +126,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
     });
 
     socket.on('disconnect', () => {
+      tab.socketClosed(socket.id);
       for (const path of data.open) void liveDocs.detach(data.workspaceId, path, socket.id);
       data.open.clear();
     });

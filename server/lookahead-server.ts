@@ -20,6 +20,9 @@ import { LiveDocs } from './live-docs';
 import { ShareLinks } from './share-links';
 import { WorkspaceEvents } from './workspace-events';
 import { WorkspaceStore } from './workspace-store';
+import { TabCompletions } from './tab-completions';
+import { ModelClient } from '../workers/model-client';
+import { modelSourceFor } from '../workers/runtime/model-source';
 
 export type PageHandler = (req: IncomingMessage, res: import('node:http').ServerResponse) => Promise<void> | void;
 
@@ -68,7 +71,10 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
     const { createAdapter } = await import('@socket.io/redis-streams-adapter');
     io.adapter(createAdapter(backplane.client as never, { streamName: `${config.redisPrefix}socket.io` }));
   }
-  attachCollaboration(io, { links, liveDocs, store });
+  const tab = new TabCompletions(liveDocs, () =>
+    ModelClient.start(modelSourceFor('tab'), { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix }),
+  );
+  attachCollaboration(io, { links, liveDocs, store, tab });
 
   const routes = { store, links, liveDocs, files, backplane, publicUrl: config.publicUrl };
   http.on('request', (req, res) => {
@@ -99,6 +105,7 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
       }),
     close: async () => {
       await liveDocs.close();
+      await tab.close();
       await events.stop().catch(() => {});
       // Closing the transports (not disconnecting the sockets) lets clients reconnect on their own
       // to the next server process, with whatever they type meanwhile.

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { CompletionResult } from './completion/complete-at-cursor';
 import type { ModelSource } from './runtime/model-source';
 import type { ScoreResult } from './runtime/score';
-import type { WorkerReply, WorkerRequest } from './model-worker';
+import type { WorkerOptions, WorkerReply, WorkerRequest } from './model-worker';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -32,8 +32,8 @@ export class ModelClient {
   }
 
   /** Starts a worker and resolves once its model is loaded. */
-  static start(source: ModelSource): Promise<ModelClient> {
-    const worker = new Worker(new URL('./model-worker-entry.mjs', import.meta.url), { workerData: { source } });
+  static start(source: ModelSource, shared: Omit<WorkerOptions, 'source'> = {}): Promise<ModelClient> {
+    const worker = new Worker(new URL('./model-worker-entry.mjs', import.meta.url), { workerData: { source, ...shared } satisfies WorkerOptions });
     return new Promise((resolve, reject) => {
       const onMessage = (msg: WorkerReply) => {
         if (msg.type === 'ready') {

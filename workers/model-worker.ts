@@ -6,10 +6,27 @@
  * A cancelled request stops within one decode step.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { completeAtCursor } from './completion/complete-at-cursor';
+import { completeAtCursor, type CompletionContext } from './completion/complete-at-cursor';
+import { MemoryBlockStore, type BlockStore } from './prefix-cache/block-store';
+import { PrefixCache } from './prefix-cache/prefix-cache';
+import { RedisBlockStore } from './prefix-cache/redis-block-store';
+import { cachedEncoder } from './prompt/render-prompt';
 import { AbortedError, CausalLm } from './runtime/causal-lm';
 import type { ModelSource } from './runtime/model-source';
 import { scoreTexts } from './runtime/score';
+
+/** In-process prefix cache: a few hundred prompts' worth of KV blocks for this model. */
+const MEMORY_CACHE_BYTES = 256 * 1024 * 1024;
+/** Shared tier: blocks live ten minutes; each worker writes at most 1 GiB per period. */
+const REDIS_CACHE_TTL_MS = 10 * 60 * 1000;
+const REDIS_CACHE_BYTES_PER_TTL = 1024 * 1024 * 1024;
+
+export interface WorkerOptions {
+  source: ModelSource;
+  /** Set in scaled mode: the prefix cache gets a shared Redis tier. */
+  redisUrl?: string | null;
+  redisPrefix?: string;
+}
 
 export type WorkerRequest =
   | { type: 'complete'; id: number; prefix: string; suffix: string; maxTokens?: number }
@@ -23,11 +40,26 @@ export type WorkerReply =
   | { type: 'error'; id: number; message: string; aborted: boolean };
 
 const port = parentPort!;
-const source = (workerData as { source: ModelSource }).source;
+const options = workerData as WorkerOptions;
 const running = new Map<number, AbortController>();
 
-CausalLm.load(source).then(
-  (lm) => {
+async function start(): Promise<{ lm: CausalLm; context: CompletionContext }> {
+  const lm = await CausalLm.load(options.source);
+  const tiers: BlockStore[] = [new MemoryBlockStore(MEMORY_CACHE_BYTES)];
+  if (options.redisUrl) {
+    const shared = await RedisBlockStore.connect(options.redisUrl, {
+      prefix: `${options.redisPrefix ?? 'lookahead:'}kv:`,
+      ttlMs: REDIS_CACHE_TTL_MS,
+      maxBytesPerTtl: REDIS_CACHE_BYTES_PER_TTL,
+    }).catch(() => null); // Redis down at start: in-process cache only.
+    if (shared) tiers.push(shared);
+  }
+  const namespace = JSON.stringify(options.source);
+  return { lm, context: { prefixCache: new PrefixCache(lm.shape, namespace, tiers), encode: cachedEncoder((t) => lm.encode(t)) } };
+}
+
+start().then(
+  ({ lm, context }) => {
     port.on('message', (msg: WorkerRequest) => {
       if (msg.type === 'cancel') {
         running.get(msg.id)?.abort();
@@ -37,7 +69,7 @@ CausalLm.load(source).then(
       running.set(msg.id, controller);
       const work =
         msg.type === 'complete'
-          ? completeAtCursor(lm, { prefix: msg.prefix, suffix: msg.suffix, maxTokens: msg.maxTokens, signal: controller.signal })
+          ? completeAtCursor(lm, { prefix: msg.prefix, suffix: msg.suffix, maxTokens: msg.maxTokens, signal: controller.signal }, context)
           : scoreTexts(lm, msg.texts, msg.window, controller.signal);
       work.then(
         (value) => port.postMessage({ type: 'result', id: msg.id, value } satisfies WorkerReply),

@@ -7,6 +7,7 @@
 import { argmax, logSoftmax, type CausalLm } from '../runtime/causal-lm';
 import { decodeTokens, type DecodeState } from '../runtime/decode';
 import { CopyModel, mixWithCopy } from './copy-model';
+import type { PrefixCache } from '../prefix-cache/prefix-cache';
 import { fimPrompt, type FimBudget } from './fim-prompt';
 
 export interface CompletionRequest {
@@ -19,6 +20,11 @@ export interface CompletionRequest {
 
 export interface CompletionResult {
   completion: string;
+  /**
+   * Characters after the cursor the completion replaces: closers an editor inserted ahead of the
+   * cursor (auto-closed brackets and quotes) that the completion writes itself, in order.
+   */
+  replace: number;
   /** Generated tokens and the mean natural-log probability the model gave them (confidence). */
   tokens: number;
   meanLogProb: number;
@@ -27,11 +33,21 @@ export interface CompletionResult {
 /** A line or a short block: longer guesses are rarely right and cost attention. */
 const DEFAULT_MAX_TOKENS = 64;
 const DEFAULT_MAX_LINES = 8;
-export const DEFAULT_BUDGET: FimBudget = { maxTokens: 1024, maxSuffixTokens: 256 };
+export const DEFAULT_BUDGET: FimBudget = { maxTokens: 1024 };
 
-export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, budget = DEFAULT_BUDGET): Promise<CompletionResult> {
-  const prompt = fimPrompt(lm, req.prefix, req.suffix, budget);
-  const { lastLogits, cache } = await lm.prefill(prompt.tokens, lm.emptyCache(), req.signal);
+export interface CompletionContext {
+  /** Reuses the KV cache of earlier prompts' shared prefix (successive keystrokes). */
+  prefixCache?: PrefixCache;
+  /** Memoised encoder for prompt pieces. */
+  encode?: (text: string) => number[];
+  budget?: FimBudget;
+}
+
+export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx: CompletionContext = {}): Promise<CompletionResult> {
+  const prompt = fimPrompt(lm, req.prefix, req.suffix, ctx.budget ?? DEFAULT_BUDGET, ctx.encode);
+  const hit = ctx.prefixCache ? await ctx.prefixCache.lookup(prompt.tokens) : null;
+  const { lastLogits, cache } = await lm.prefill(prompt.tokens.slice(hit?.length ?? 0), hit?.cache ?? lm.emptyCache(), req.signal);
+  if (ctx.prefixCache) await ctx.prefixCache.store(prompt.tokens, cache, (hit?.length ?? 0) / ctx.prefixCache.blockTokens);
   const state: DecodeState = { cache, lastLogits };
   const copy = new CopyModel([...prompt.prefixTokens, ...prompt.suffixTokens]);
   const context = [...prompt.prefixTokens];
@@ -79,7 +95,23 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, bud
   }
   let completion = decodeBytes(bytes).slice(decodeBytes([...healText]).length);
   completion = trimCompletion(completion, maxLines === 1, nextLines[0]);
-  return { completion, tokens: out.length, meanLogProb: out.length ? logProbSum / out.length : 0 };
+  return { completion, replace: closersReplaced(completion, restOfLine), tokens: out.length, meanLogProb: out.length ? logProbSum / out.length : 0 };
+}
+
+/**
+ * When the rest of the line holds only closing brackets and quotes and the completion contains
+ * them in order, the completion replaces them (otherwise the line would end up with both).
+ */
+export function closersReplaced(completion: string, restOfLine: string): number {
+  const rest = restOfLine.trimEnd();
+  if (!rest || !/^[)\]}'"`;,]+$/.test(rest) || completion.includes('\n')) return 0;
+  let at = 0;
+  for (const ch of rest) {
+    at = completion.indexOf(ch, at);
+    if (at < 0) return 0;
+    at++;
+  }
+  return rest.length;
 }
 
 /** Only tokens consistent with the taken-back text may come first. */

@@ -1,16 +1,21 @@
 /**
  * The fill-in-the-middle prompt for a cursor position, in suffix-prefix-middle order:
  *   <fim_suffix> suffix <fim_prefix> prefix <fim_middle>
- * Suffix first means a prompt whose prefix grows keystroke by keystroke keeps its cached start.
+ * rendered from line pieces to a token budget: the cursor line is always kept, other lines lose
+ * priority with their distance from it (lines after the cursor faster than lines before). Suffix
+ * first means a prompt whose prefix grows keystroke by keystroke keeps its cached start.
  *
  * Token healing: a prefix that ends mid-word tokenizes into pieces the model rarely saw before a
  * continuation, so the last token is taken back and generation must begin with its text.
  */
 import type { CausalLm } from '../runtime/causal-lm';
+import { renderPrompt, splitLines, type PromptPiece } from '../prompt/render-prompt';
 
-/** Characters of context read around the cursor before tokenizing (bounds tokenizer work). */
-const PREFIX_CHARS = 6000;
-const SUFFIX_CHARS = 2000;
+/** Characters of context read around the cursor before rendering (bounds tokenizer work). */
+const PREFIX_CHARS = 12_000;
+const SUFFIX_CHARS = 4_000;
+/** Priorities: required pieces aside, the nearest lines rank highest. */
+const NEAR = 1_000_000;
 
 export interface FimPrompt {
   tokens: number[];
@@ -24,31 +29,43 @@ export interface FimPrompt {
 export interface FimBudget {
   /** Total prompt tokens (the model's comfortable context). */
   maxTokens: number;
-  /** At most this many go to the suffix. */
-  maxSuffixTokens: number;
 }
 
-export function fimPrompt(lm: CausalLm, prefix: string, suffix: string, budget: FimBudget): FimPrompt {
-  let prefixTokens = lm.encode(prefix.slice(-PREFIX_CHARS));
-  let suffixTokens = lm.encode(suffix.slice(0, SUFFIX_CHARS));
+export function fimPrompt(lm: CausalLm, prefix: string, suffix: string, budget: FimBudget, encode: (text: string) => number[] = (t) => lm.encode(t)): FimPrompt {
+  const prefixPieces = splitLines(prefix.slice(-PREFIX_CHARS));
+  const suffixPieces = splitLines(suffix.slice(0, SUFFIX_CHARS));
+  const { fimSuffix, fimPrefix, fimMiddle } = lm.special;
+  const pieces: PromptPiece[] = [
+    { text: '', tokens: [fimSuffix], priority: NEAR, required: true },
+    ...suffixPieces.map((text, d) => ({ text, priority: NEAR - 3 * d - 1, required: d === 0 })),
+    { text: '', tokens: [fimPrefix], priority: NEAR, required: true },
+    ...prefixPieces.map((text, i) => {
+      const d = prefixPieces.length - 1 - i;
+      return { text, priority: NEAR - 2 * d, required: d === 0 };
+    }),
+  ];
+  const rendered = renderPrompt(pieces, budget.maxTokens - 1, encode);
+  const keptSuffix: number[] = [];
+  const keptPrefix: number[] = [];
+  for (const i of rendered.kept) {
+    if (i === 0 || i === suffixPieces.length + 1) continue;
+    const ids = pieces[i].tokens ?? encode(pieces[i].text);
+    (i <= suffixPieces.length ? keptSuffix : keptPrefix).push(...ids);
+  }
   let heal: Uint8Array = new Uint8Array(0);
-  const last = prefixTokens[prefixTokens.length - 1];
+  const last = keptPrefix[keptPrefix.length - 1];
   if (last !== undefined) {
     const bytes = lm.tokenBytes[last];
     // A token ending a line is a natural boundary; anything else may be a cut word.
     if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) {
       heal = bytes;
-      prefixTokens = prefixTokens.slice(0, -1);
+      keptPrefix.pop();
     }
   }
-  suffixTokens = suffixTokens.slice(0, budget.maxSuffixTokens);
-  const room = Math.max(16, budget.maxTokens - suffixTokens.length - 3);
-  prefixTokens = prefixTokens.slice(-room);
-  const { fimSuffix, fimPrefix, fimMiddle } = lm.special;
   return {
-    tokens: [fimSuffix, ...suffixTokens, fimPrefix, ...prefixTokens, fimMiddle],
-    prefixTokens,
-    suffixTokens,
+    tokens: [fimSuffix, ...keptSuffix, fimPrefix, ...keptPrefix, fimMiddle],
+    prefixTokens: keptPrefix,
+    suffixTokens: keptSuffix,
     heal,
   };
 }

@@ -10,7 +10,9 @@
  */
 
 export interface PromptPiece {
+  /** Text to encode, or ready token ids (special tokens, which text can never produce). */
   text: string;
+  tokens?: readonly number[];
   priority: number;
   /** Kept whatever the budget (e.g. the cursor line); rendering fails if these alone overflow. */
   required?: boolean;
@@ -32,7 +34,7 @@ export class PromptOverflowError extends Error {}
  * be exact; `lineTokenizer` below makes line pieces so.
  */
 export function renderPrompt(pieces: readonly PromptPiece[], budget: number, encode: (text: string) => number[]): RenderedPrompt {
-  const encoded = pieces.map((p) => encode(p.text));
+  const encoded = pieces.map((p) => p.tokens ?? encode(p.text));
   const requiredTokens = pieces.reduce((n, p, i) => n + (p.required ? encoded[i].length : 0), 0);
   if (requiredTokens > budget) throw new PromptOverflowError(`required pieces need ${requiredTokens} tokens; the budget is ${budget}`);
   const levels = [...new Set(pieces.filter((p) => !p.required).map((p) => p.priority))].sort((a, b) => a - b);

@@ -1,0 +1,84 @@
+/**
+ * Serves Tab requests: builds prefix and suffix from the server's live document (the client sends
+ * only the request), skips secret-looking files, keeps one request in flight per socket (a newer
+ * one cancels the older end to end, down to the model worker), and shows only confident
+ * suggestions.
+ */
+import { isSecretLooking } from '../lib/file-kind';
+import type { ClientEvent, TabReply } from '../lib/protocol';
+import type { ModelClient } from '../workers/model-client';
+import type { LiveDocs } from './live-docs';
+
+/**
+ * Suggestions whose tokens the model gave a mean log-probability below this are not shown: a wrong
+ * suggestion costs the user attention. Calibrated on held-out lines (BENCHMARKS.md, "Tab gate").
+ */
+export const DEFAULT_MIN_CONFIDENCE = -0.9;
+
+/** After the model fails to load, requests answer "unavailable" this long before a retry. */
+const MODEL_RETRY_MS = 30_000;
+
+export class TabCompletions {
+  private inFlight = new Map<string, { requestId: number; controller: AbortController }>();
+  private client: Promise<ModelClient> | null = null;
+  private failedAt = -Infinity;
+
+  constructor(
+    private readonly liveDocs: LiveDocs,
+    private readonly startModel: () => Promise<ModelClient>,
+    private readonly minConfidence = DEFAULT_MIN_CONFIDENCE,
+  ) {}
+
+  async request(socketId: string, workspaceId: string, path: string, msg: ClientEvent<'tab:request'>): Promise<TabReply> {
+    const { requestId } = msg;
+    this.inFlight.get(socketId)?.controller.abort();
+    if (isSecretLooking(path)) return { requestId, completion: null, reason: 'secret' };
+    const doc = this.liveDocs.get(workspaceId, path);
+    if (!doc) return { requestId, completion: null, reason: 'binary' };
+    const text = doc.text.toString();
+    if (msg.offset > text.length || !text.slice(0, msg.offset).endsWith(msg.before)) return { requestId, completion: null, reason: 'stale' };
+    const controller = new AbortController();
+    this.inFlight.set(socketId, { requestId, controller });
+    try {
+      const client = await this.model();
+      const result = await client.complete(text.slice(0, msg.offset), text.slice(msg.offset), controller.signal);
+      if (!result.completion) return { requestId, completion: null, reason: 'empty' };
+      if (result.meanLogProb < this.minConfidence) return { requestId, completion: null, reason: 'unconfident' };
+      return { requestId, completion: result.completion, replace: result.replace, confidence: Math.exp(result.meanLogProb) };
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') return { requestId, completion: null, reason: 'cancelled' };
+      console.error('lookahead: tab completion failed:', (e as Error).message);
+      // A failed worker is restarted, after a pause so a missing model is not reloaded per keystroke.
+      this.client = null;
+      this.failedAt = Date.now();
+      return { requestId, completion: null, reason: 'unavailable' };
+    } finally {
+      if (this.inFlight.get(socketId)?.controller === controller) this.inFlight.delete(socketId);
+    }
+  }
+
+  cancel(socketId: string, requestId: number): void {
+    const running = this.inFlight.get(socketId);
+    if (running?.requestId === requestId) running.controller.abort();
+  }
+
+  socketClosed(socketId: string): void {
+    this.inFlight.get(socketId)?.controller.abort();
+    this.inFlight.delete(socketId);
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client) await (await client.catch(() => null))?.close();
+  }
+
+  private model(): Promise<ModelClient> {
+    if (!this.client && Date.now() - this.failedAt < MODEL_RETRY_MS) return Promise.reject(new Error('model unavailable'));
+    if (!this.client) {
+      this.client = this.startModel();
+      this.client.catch(() => (this.client = null));
+    }
+    return this.client;
+  }
+}
