@@ -37,13 +37,26 @@ export async function benchModel(args: string[]): Promise<unknown> {
   let exact = 0;
   const ms: number[] = [];
   const misses: { name: string; expected: string; got: string }[] = [];
+  const outcomes: { confidence: number; right: boolean }[] = [];
   for (const c of cases) {
     const started = performance.now();
-    const { completion } = await completeAtCursor(lm, { prefix: c.prefix, suffix: c.suffix });
+    const { completion, meanLogProb } = await completeAtCursor(lm, { prefix: c.prefix, suffix: c.suffix });
     ms.push(performance.now() - started);
-    if (completion.trimEnd() === c.expected) exact++;
+    const got = completion.trimEnd();
+    if (got === c.expected) exact++;
     else if (misses.length < 5) misses.push({ name: c.name, expected: c.expected, got: completion });
+    // Right as the Tab gate counts it: the exact rest of the line, or a correct start of it.
+    if (got) outcomes.push({ confidence: meanLogProb, right: c.expected.startsWith(got) });
   }
+  // Precision against show rate for confidence thresholds (mean log-probability per token).
+  const gate = [-0.05, -0.1, -0.2, -0.3, -0.5, -0.7, -0.9, -1.2, -1.5, -2, -Infinity].map((threshold) => {
+    const shown = outcomes.filter((o) => o.confidence >= threshold);
+    return {
+      threshold,
+      showRate: round(shown.length / cases.length, 3),
+      precision: shown.length ? round(shown.filter((o) => o.right).length / shown.length, 3) : null,
+    };
+  });
 
   // Decode speed: greedy tokens after a realistic prompt, end-of-text suppressed.
   const prompt = lm.encode(scored[0].text.slice(0, 2000)).slice(0, 400);
@@ -65,6 +78,7 @@ export async function benchModel(args: string[]): Promise<unknown> {
   return {
     heldout: { files: scored.length, bytes: score.bytes, bitsPerByte: round(score.bitsPerByte, 3), xz9BitsPerByte: round((xzBytes * 8) / all.byteLength, 3) },
     lineCompletion: { cases: cases.length, exact, exactRate: round(exact / cases.length, 3), p50Ms: round(percentile(ms, 50), 1), p90Ms: round(percentile(ms, 90), 1), sampleMisses: misses },
+    tabGate: gate,
     decode: { tokens: decoded, tokensPerSecond: round((decoded / decodeMs) * 1000, 0) },
     prefill: { tokens: long.length, medianMs: round(percentile(prefills, 50), 1) },
   };

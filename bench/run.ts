@@ -1,7 +1,8 @@
 /** `npm run -s bench -- <name> [--json] [options]`: runs one benchmark and prints its JSON. */
 import { benchModel } from './model';
+import { benchTab } from './tab';
 
-const benches: Record<string, (args: string[]) => Promise<unknown>> = { model: benchModel };
+const benches: Record<string, (args: string[]) => Promise<unknown>> = { model: benchModel, tab: benchTab };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = benches[name ?? ''];

@@ -66,6 +66,9 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx
   const prefixLine = req.prefix.slice(req.prefix.lastIndexOf('\n') + 1);
   const startsBlock = prefixLine.trim() === '' || /([{(\[:]|=>)\s*$/.test(prefixLine);
   const maxLines = midLine || !startsBlock ? 1 : (req.maxLines ?? DEFAULT_MAX_LINES);
+  // Lines indented less than the cursor line belong to an outer block: a completion stops there
+  // (a closing line at the same depth, as after an opener, may still come).
+  const blockIndent = indentOf(prefixLine);
 
   const out: number[] = [];
   let bytes: number[] = [];
@@ -86,6 +89,8 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx
     // A completed line that repeats the code after the cursor: the completion has reached it.
     const done = lines.slice(0, -1).map((l) => l.trim());
     if (done.length > 0 && done[done.length - 1] && nextLines[0] === done[done.length - 1]) return true;
+    // A finished line indented less than the cursor's block has left the block: the end.
+    if (lines.length > 2 && leavesBlock(lines.slice(1, -1), blockIndent)) return true;
     return false;
   };
   for await (const token of decodeTokens(lm, state, { maxTokens: req.maxTokens ?? DEFAULT_MAX_TOKENS, signal: req.signal, pick, stopBefore })) {
@@ -94,7 +99,7 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx
     bytes = [...bytes, ...lm.tokenBytes[token]];
   }
   let completion = decodeBytes(bytes).slice(decodeBytes([...healText]).length);
-  completion = trimCompletion(completion, maxLines === 1, nextLines[0]);
+  completion = trimCompletion(completion, maxLines === 1, nextLines[0], blockIndent);
   return { completion, replace: closersReplaced(completion, restOfLine), tokens: out.length, meanLogProb: out.length ? logProbSum / out.length : 0 };
 }
 
@@ -129,17 +134,27 @@ function constrainToHeal(lm: CausalLm, logProbs: Float32Array, heal: Uint8Array,
   return out;
 }
 
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
+}
+
+function leavesBlock(lines: string[], blockIndent: number): boolean {
+  return lines.some((l) => l.trim() !== '' && indentOf(l) < blockIndent);
+}
+
 function decodeBytes(bytes: number[]): string {
   return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
 /** Drops a trailing line that duplicates the suffix and, mid-line, anything past the line end. */
-function trimCompletion(text: string, midLine: boolean, nextLine: string | undefined): string {
+function trimCompletion(text: string, midLine: boolean, nextLine: string | undefined, blockIndent: number): string {
   if (midLine) {
     const nl = text.indexOf('\n');
     return nl < 0 ? text : text.slice(0, nl);
   }
-  const lines = text.split('\n');
+  let lines = text.split('\n');
+  const out = lines.findIndex((l, i) => i > 0 && l.trim() !== '' && indentOf(l) < blockIndent);
+  if (out > 0) lines = lines.slice(0, out);
   while (lines.length > 1 && nextLine && lines[lines.length - 1].trim() === nextLine) lines.pop();
   return lines.join('\n').replace(/\n+$/, '');
 }
