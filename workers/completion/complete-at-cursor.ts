@@ -33,6 +33,8 @@ export interface CompletionResult {
 /** A line or a short block: longer guesses are rarely right and cost attention. */
 const DEFAULT_MAX_TOKENS = 64;
 const DEFAULT_MAX_LINES = 8;
+/** Text of the file the copy model searches for repeats (before the cursor; a quarter of it after). */
+const COPY_CONTEXT_CHARS = 16_000;
 export const DEFAULT_BUDGET: FimBudget = { maxTokens: 1024 };
 
 export interface CompletionContext {
@@ -49,9 +51,12 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx
   const { lastLogits, cache } = await lm.prefill(prompt.tokens.slice(hit?.length ?? 0), hit?.cache ?? lm.emptyCache(), req.signal);
   if (ctx.prefixCache) await ctx.prefixCache.store(prompt.tokens, cache, (hit?.length ?? 0) / ctx.prefixCache.blockTokens);
   const state: DecodeState = { cache, lastLogits };
-  const copy = new CopyModel([...prompt.prefixTokens, ...prompt.suffixTokens]);
-  const context = [...prompt.prefixTokens];
   const healText = prompt.heal;
+  const healString = decodeBytes([...healText]);
+  // The text before the cursor without the taken-back token; generated text is appended to it.
+  const before = req.prefix.slice(-COPY_CONTEXT_CHARS);
+  const beforeHeal = before.endsWith(healString) ? before.slice(0, before.length - healString.length) : before;
+  const copy = new CopyModel(before + req.suffix.slice(0, COPY_CONTEXT_CHARS / 4), before.length);
 
   const suffixLineEnd = req.suffix.indexOf('\n');
   const restOfLine = suffixLineEnd < 0 ? req.suffix : req.suffix.slice(0, suffixLineEnd);
@@ -74,7 +79,7 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx
   let bytes: number[] = [];
   let logProbSum = 0;
   const pick = (logits: Float32Array) => {
-    let logProbs = mixWithCopy(logSoftmax(logits), copy.predict(context));
+    let logProbs = mixWithCopy(logSoftmax(logits), copy.predict(beforeHeal + decodeBytes(bytes)), lm.tokenBytes, lm.specialIds);
     if (bytes.length < healText.length) logProbs = constrainToHeal(lm, logProbs, healText, bytes);
     const token = argmax(logProbs);
     logProbSum += logProbs[token];
@@ -95,7 +100,6 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx
   };
   for await (const token of decodeTokens(lm, state, { maxTokens: req.maxTokens ?? DEFAULT_MAX_TOKENS, signal: req.signal, pick, stopBefore })) {
     out.push(token);
-    context.push(token);
     bytes = [...bytes, ...lm.tokenBytes[token]];
   }
   let completion = decodeBytes(bytes).slice(decodeBytes([...healText]).length);

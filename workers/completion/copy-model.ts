@@ -1,75 +1,92 @@
 /**
- * A copy model over the file's own tokens: code repeats itself (names, call shapes, whole lines),
- * and a tiny model predicts repeats poorly. Given the tokens generated so far (in prefix order),
- * find earlier places in the file whose preceding tokens match the longest current context, and
- * predict the tokens that followed there.
+ * A copy model over the file's own text: code repeats itself (names, call shapes, whole lines), and
+ * a tiny model predicts repeats poorly. It works on characters, not tokens, so it is not thrown off
+ * when the text being written tokenizes differently from its earlier occurrence (mid-word cursors,
+ * token healing): find the longest recent stretch of the text so far that occurs earlier in the
+ * file, and propose what followed it there.
  */
 
-/** Longest context matched; longer matches are rare and cost more to look for. */
-const MAX_MATCH = 24;
-/** Shortest context worth trusting: one token matches almost everywhere. */
-const MIN_MATCH = 3;
+/** Longest context compared, in characters; longer matches add little certainty. */
+const MAX_MATCH_CHARS = 64;
+/** Shortest context worth trusting: a few characters match almost anywhere. */
+const MIN_MATCH_CHARS = 6;
+/** Characters of continuation proposed. */
+const CONTINUATION_CHARS = 48;
+/** Trust per matched character, and its ceiling. */
+const WEIGHT_PER_CHAR = 0.03;
+const MAX_WEIGHT = 0.9;
 
 export interface CopyPrediction {
-  /** Candidate next tokens with their share of the copy mass (sums to 1). */
-  candidates: Map<number, number>;
-  /** Length of the matched context, in tokens. */
+  /** The text that followed the match in the file. */
+  continuation: string;
+  /** Length of the matched context, in characters. */
   matchLength: number;
 }
 
 export class CopyModel {
-  /** Positions of each token in the source, for fast candidate lookup. */
-  private positions = new Map<number, number[]>();
+  /**
+   * `source` is the file (prefix and suffix joined); `exclude` is the cursor's offset in it: a match
+   * ending there is the cursor itself, whose continuation is the code after it, not a repeat.
+   */
+  constructor(
+    private readonly source: string,
+    private readonly exclude: number,
+  ) {}
 
-  constructor(private readonly source: readonly number[]) {
-    source.forEach((t, i) => {
-      let list = this.positions.get(t);
-      if (!list) this.positions.set(t, (list = []));
-      list.push(i);
-    });
+  /** What the file suggests after `context` (only its last characters matter), or null. */
+  predict(context: string): CopyPrediction | null {
+    let best: CopyPrediction | null = null;
+    // Grow the match while a longer tail of the context still occurs in the file.
+    for (let n = MIN_MATCH_CHARS; n <= Math.min(MAX_MATCH_CHARS, context.length); n++) {
+      const tail = context.slice(-n);
+      const end = this.lastOccurrenceEnd(tail);
+      if (end < 0) break;
+      best = { continuation: this.source.slice(end, end + CONTINUATION_CHARS), matchLength: n };
+    }
+    return best && best.continuation ? best : null;
   }
 
-  /** What the file suggests after `context` (its last tokens matter), or null. */
-  predict(context: readonly number[]): CopyPrediction | null {
-    if (context.length === 0) return null;
-    const last = context[context.length - 1];
-    const starts = this.positions.get(last);
-    if (!starts) return null;
-    let best = 0;
-    const votes = new Map<number, number>();
-    for (const end of starts) {
-      if (end + 1 >= this.source.length) continue;
-      let n = 1;
-      while (n < MAX_MATCH && n < context.length && end - n >= 0 && this.source[end - n] === context[context.length - 1 - n]) n++;
-      if (n < MIN_MATCH) continue;
-      if (n > best) {
-        best = n;
-        votes.clear();
-      }
-      if (n === best) {
-        const next = this.source[end + 1];
-        votes.set(next, (votes.get(next) ?? 0) + 1);
-      }
+  private lastOccurrenceEnd(tail: string): number {
+    let at = this.source.lastIndexOf(tail);
+    while (at >= 0) {
+      const end = at + tail.length;
+      if (end !== this.exclude) return end;
+      at = at > 0 ? this.source.lastIndexOf(tail, at - 1) : -1;
     }
-    if (best === 0) return null;
-    let total = 0;
-    for (const v of votes.values()) total += v;
-    for (const [k, v] of votes) votes.set(k, v / total);
-    return { candidates: votes, matchLength: best };
+    return -1;
   }
 }
 
 /**
- * Mixes the model's next-token probabilities with a copy prediction: the longer the matched
- * context, the more the copy is trusted. Returns log-probabilities.
+ * Mixes the model's next-token log-probabilities with a copy prediction: the copy's share goes to
+ * the longest token that spells the start of its continuation (the way the text was written
+ * before), and the longer the matched context, the larger that share. Returns log-probabilities.
  */
-export function mixWithCopy(logProbs: Float32Array, copy: CopyPrediction | null): Float32Array {
+export function mixWithCopy(logProbs: Float32Array, copy: CopyPrediction | null, tokenBytes: readonly Uint8Array[], specialIds: ReadonlySet<number>): Float32Array {
   if (!copy) return logProbs;
-  const weight = Math.min(0.9, 0.1 * copy.matchLength);
-  const out = new Float32Array(logProbs.length);
-  for (let i = 0; i < logProbs.length; i++) out[i] = Math.log((1 - weight) * Math.exp(logProbs[i]) + 1e-30);
-  for (const [token, share] of copy.candidates) {
-    out[token] = Math.log((1 - weight) * Math.exp(logProbs[token]) + weight * share);
+  const target = new TextEncoder().encode(copy.continuation);
+  let best = -1;
+  let bestLength = 0;
+  for (let id = 0; id < tokenBytes.length; id++) {
+    const b = tokenBytes[id];
+    if (b.length <= bestLength || b.length > target.length || specialIds.has(id)) continue;
+    let ok = true;
+    for (let i = 0; i < b.length; i++) {
+      if (b[i] !== target[i]) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) {
+      best = id;
+      bestLength = b.length;
+    }
   }
+  if (best < 0) return logProbs;
+  const weight = Math.min(MAX_WEIGHT, WEIGHT_PER_CHAR * copy.matchLength);
+  const out = new Float32Array(logProbs.length);
+  const keep = Math.log(1 - weight);
+  for (let i = 0; i < logProbs.length; i++) out[i] = logProbs[i] + keep;
+  out[best] = Math.log((1 - weight) * Math.exp(logProbs[best]) + weight);
   return out;
 }

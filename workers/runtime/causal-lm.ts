@@ -37,6 +37,8 @@ export class CausalLm {
     /** Bytes of every token id (specials: their literal text). */
     readonly tokenBytes: readonly Uint8Array[],
     private readonly specialStrings: readonly string[],
+    /** Ids of all added (special and reserved) tokens: text never produces them. */
+    readonly specialIds: ReadonlySet<number>,
   ) {}
 
   static async load(source: ModelSource): Promise<CausalLm> {
@@ -83,7 +85,8 @@ export class CausalLm {
       fileSep: id('<|file_sep|>'),
     };
     const session = (model as unknown as { sessions: { model: InferenceSession } }).sessions.model;
-    return new CausalLm(session, tokenizer, shape, vocabSize, config.max_position_embeddings ?? 4096, special, bytes, specialStrings);
+    const specialIds = new Set(json.added_tokens.map((t) => t.id));
+    return new CausalLm(session, tokenizer, shape, vocabSize, config.max_position_embeddings ?? 4096, special, bytes, specialStrings, specialIds);
   }
 
   /**
