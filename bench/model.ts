@@ -37,26 +37,31 @@ export async function benchModel(args: string[]): Promise<unknown> {
   let exact = 0;
   const ms: number[] = [];
   const misses: { name: string; expected: string; got: string }[] = [];
-  const outcomes: { confidence: number; right: boolean }[] = [];
+  const outcomes: { confidence: number; weakest: number; right: boolean }[] = [];
   for (const c of cases) {
     const started = performance.now();
-    const { completion, meanLogProb } = await completeAtCursor(lm, { prefix: c.prefix, suffix: c.suffix });
+    const { completion, meanLogProb, minLogProb } = await completeAtCursor(lm, { prefix: c.prefix, suffix: c.suffix });
     ms.push(performance.now() - started);
     const got = completion.trimEnd();
     if (got === c.expected) exact++;
     else if (misses.length < 5) misses.push({ name: c.name, expected: c.expected, got: completion });
     // Right as the Tab gate counts it: the exact rest of the line, or a correct start of it.
-    if (got) outcomes.push({ confidence: meanLogProb, right: c.expected.startsWith(got) });
+    if (got) outcomes.push({ confidence: meanLogProb, weakest: minLogProb, right: c.expected.startsWith(got) });
   }
   // Precision against show rate for confidence thresholds (mean log-probability per token).
-  const gate = [-0.05, -0.1, -0.2, -0.3, -0.5, -0.7, -0.9, -1.2, -1.5, -2, -Infinity].map((threshold) => {
-    const shown = outcomes.filter((o) => o.confidence >= threshold);
-    return {
-      threshold,
-      showRate: round(shown.length / cases.length, 3),
-      precision: shown.length ? round(shown.filter((o) => o.right).length / shown.length, 3) : null,
-    };
-  });
+  const table = (measure: (o: (typeof outcomes)[number]) => number, thresholds: number[]) =>
+    thresholds.map((threshold) => {
+      const shown = outcomes.filter((o) => measure(o) >= threshold);
+      return {
+        threshold,
+        showRate: round(shown.length / cases.length, 3),
+        precision: shown.length ? round(shown.filter((o) => o.right).length / shown.length, 3) : null,
+      };
+    });
+  const gate = {
+    meanLogProb: table((o) => o.confidence, [-0.05, -0.1, -0.15, -0.2, -0.3, -0.5, -0.7, -1, -1.5, -Infinity]),
+    minLogProb: table((o) => o.weakest, [-0.2, -0.5, -1, -1.5, -2, -2.5, -3, -4, -Infinity]),
+  };
 
   // Decode speed: greedy tokens after a realistic prompt, end-of-text suppressed.
   const prompt = lm.encode(scored[0].text.slice(0, 2000)).slice(0, 400);

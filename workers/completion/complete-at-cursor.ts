@@ -28,6 +28,8 @@ export interface CompletionResult {
   /** Generated tokens and the mean natural-log probability the model gave them (confidence). */
   tokens: number;
   meanLogProb: number;
+  /** The least likely token's log-probability: one doubtful token can spoil a line. */
+  minLogProb: number;
 }
 
 /** A line or a short block: longer guesses are rarely right and cost attention. */
@@ -78,11 +80,13 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx
   const out: number[] = [];
   let bytes: number[] = [];
   let logProbSum = 0;
+  let minLogProb = 0;
   const pick = (logits: Float32Array) => {
     let logProbs = mixWithCopy(logSoftmax(logits), copy.predict(beforeHeal + decodeBytes(bytes)), lm.tokenBytes, lm.specialIds);
     if (bytes.length < healText.length) logProbs = constrainToHeal(lm, logProbs, healText, bytes);
     const token = argmax(logProbs);
     logProbSum += logProbs[token];
+    minLogProb = Math.min(minLogProb, logProbs[token]);
     return token;
   };
   // Judged on the text so far: a token that starts a new line is kept, and the trim below cuts
@@ -104,7 +108,7 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx
   }
   let completion = decodeBytes(bytes).slice(decodeBytes([...healText]).length);
   completion = trimCompletion(completion, maxLines === 1, nextLines[0], blockIndent);
-  return { completion, replace: closersReplaced(completion, restOfLine), tokens: out.length, meanLogProb: out.length ? logProbSum / out.length : 0 };
+  return { completion, replace: closersReplaced(completion, restOfLine), tokens: out.length, meanLogProb: out.length ? logProbSum / out.length : 0, minLogProb };
 }
 
 /**
