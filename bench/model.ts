@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { completeAtCursor } from '../workers/completion/complete-at-cursor';
-import { CausalLm } from '../workers/runtime/causal-lm';
+import { argmax, CausalLm } from '../workers/runtime/causal-lm';
 import { decodeTokens } from '../workers/runtime/decode';
 import { modelSourceFor } from '../workers/runtime/model-source';
 import { scoreTexts } from '../workers/runtime/score';
@@ -69,7 +69,7 @@ export async function benchModel(args: string[]): Promise<unknown> {
   const state = { cache: start.cache, lastLogits: start.lastLogits };
   const decodeStarted = performance.now();
   let decoded = 0;
-  for await (const _ of decodeTokens(lm, state, { maxTokens: 200, pick: (l) => { l[lm.special.eos] = -Infinity; let b = 0; for (let i = 1; i < l.length; i++) if (l[i] > l[b]) b = i; return b; } })) decoded++;
+  for await (const _ of decodeTokens(lm, state, { maxTokens: 200, pick: (l) => argmax(l.map((v, i) => (i === lm.special.eos ? -Infinity : v))) })) decoded++;
   const decodeMs = performance.now() - decodeStarted;
 
   const long = lm.encode(files.map((f) => f.text).join('\n')).slice(0, 2048);
