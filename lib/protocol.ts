@@ -75,8 +75,16 @@ export type TabReply =
   | { requestId: number; completion: string; replace: number; confidence: number }
   | { requestId: number; completion: null; reason: 'cancelled' | 'stale' | 'secret' | 'binary' | 'unconfident' | 'empty' | 'unavailable' };
 
+/** A suggestion still being generated (every version of it passed the confidence gate). */
+export interface TabPartial {
+  requestId: number;
+  completion: string;
+  replace: number;
+}
+
 /** Events the server sends. */
 export interface ServerEvents {
+  'tab:partial': (msg: TabPartial) => void;
   'doc:update': (msg: { path: string; epoch: string; update: Uint8Array }) => void;
   'doc:saved': (msg: { path: string; savedAt: number }) => void;
   /** The live document was dropped (file deleted, renamed, replaced by binary content). */

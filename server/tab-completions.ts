@@ -5,14 +5,14 @@
  * suggestions.
  */
 import { isSecretLooking } from '../lib/file-kind';
-import type { ClientEvent, TabReply } from '../lib/protocol';
+import type { ClientEvent, TabPartial, TabReply } from '../lib/protocol';
 import type { ModelClient } from '../workers/model-client';
 import type { LiveDocs } from './live-docs';
 
 /**
- * A suggestion is shown only when every token in it had at least this log-probability (e^-0.5,
- * about 0.6): a wrong suggestion costs the user attention. Calibrated on held-out lines
- * (BENCHMARKS.md, "Tab gate"): about 60% of what is shown is right, at an 18% show rate.
+ * A suggestion holds only tokens the model gave at least this log-probability (e^-0.5, about 0.6):
+ * generation stops before the first doubtful token and the confident part is shown, if any. A wrong
+ * suggestion costs the user attention. Calibrated on held-out lines (BENCHMARKS.md, "Tab gate").
  */
 export const DEFAULT_MIN_CONFIDENCE = -0.5;
 
@@ -30,7 +30,11 @@ export class TabCompletions {
     private readonly minConfidence = DEFAULT_MIN_CONFIDENCE,
   ) {}
 
-  async request(socketId: string, workspaceId: string, path: string, msg: ClientEvent<'tab:request'>): Promise<TabReply> {
+  /**
+   * Answers with the final suggestion; `partial` receives it while it grows (every version of it
+   * is confident), so the editor can show the start before generation ends.
+   */
+  async request(socketId: string, workspaceId: string, path: string, msg: ClientEvent<'tab:request'>, partial?: (p: TabPartial) => void): Promise<TabReply> {
     const { requestId } = msg;
     this.inFlight.get(socketId)?.controller.abort();
     if (isSecretLooking(path)) return { requestId, completion: null, reason: 'secret' };
@@ -42,7 +46,11 @@ export class TabCompletions {
     this.inFlight.set(socketId, { requestId, controller });
     try {
       const client = await this.model();
-      const result = await client.complete(text.slice(0, msg.offset), text.slice(msg.offset), controller.signal);
+      const result = await client.complete(text.slice(0, msg.offset), text.slice(msg.offset), {
+        signal: controller.signal,
+        minLogProb: this.minConfidence,
+        onPartial: partial && ((p) => !controller.signal.aborted && partial({ requestId, completion: p.completion, replace: p.replace })),
+      });
       if (!result.completion) return { requestId, completion: null, reason: 'empty' };
       if (result.minLogProb < this.minConfidence) return { requestId, completion: null, reason: 'unconfident' };
       return { requestId, completion: result.completion, replace: result.replace, confidence: Math.exp(result.minLogProb) };

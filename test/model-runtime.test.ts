@@ -1,6 +1,7 @@
 /** The model runtime on the real shipped model (LOOKAHEAD_TAB_MODEL points elsewhere if set). */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { completeAtCursor } from '../workers/completion/complete-at-cursor';
 import { argmax, CausalLm, logSoftmax } from '../workers/runtime/causal-lm';
 import { decodeTokens, verifyDraft, type DecodeState } from '../workers/runtime/decode';
 import { KvCache } from '../workers/runtime/kv-cache';
@@ -30,6 +31,24 @@ describe('model runtime', () => {
   before(async () => {
     lm = await CausalLm.load(modelSourceFor('tab'));
     ids = [lm.special.eos, ...lm.encode(CODE)];
+  });
+
+  it('the confidence gate keeps only the confident start of a completion', async () => {
+    const req = { prefix: CODE + CODE.slice(0, 60), suffix: '\n' };
+    const free = await completeAtCursor(lm, req);
+    assert.equal(free.gated, false);
+    assert.ok(free.completion.length > 0);
+    // No token is certain: a gate at log-probability 0 stops before the first one.
+    const none = await completeAtCursor(lm, { ...req, minLogProb: 0 });
+    assert.deepEqual([none.completion, none.gated, none.tokens], ['', true, 0]);
+    // Any gate gives a start of the ungated completion, streamed in growing pieces.
+    const partials: string[] = [];
+    const gated = await completeAtCursor(lm, { ...req, minLogProb: -0.5, onPartial: (p) => partials.push(p.completion) });
+    assert.ok(free.completion.startsWith(gated.completion), `${gated.completion} / ${free.completion}`);
+    assert.ok(gated.minLogProb >= -0.5);
+    if (gated.completion) assert.ok(partials.at(-1)!.startsWith(gated.completion));
+    const open = await completeAtCursor(lm, { ...req, minLogProb: -Infinity });
+    assert.equal(open.completion, free.completion);
   });
 
   it('tokenizes and decodes text losslessly', () => {
@@ -155,5 +174,25 @@ describe('model worker thread', () => {
     await assert.rejects(pending, (e: Error) => e.name === 'AbortError');
     const ok = await client.score([CODE], 256);
     assert.ok(ok.bitsPerByte > 0);
+  });
+});
+
+describe('model configuration', () => {
+  it('defaults to the shipped folder, fp32, one thread; reads dtype and threads per role', () => {
+    const tab = modelSourceFor('tab', {});
+    assert.equal(tab.kind, 'folder');
+    assert.equal(tab.dtype, 'fp32');
+    assert.equal(tab.threads, 1);
+    const apply = modelSourceFor('apply', { LOOKAHEAD_APPLY_DTYPE: 'q8', LOOKAHEAD_APPLY_THREADS: '2' });
+    assert.deepEqual([apply.dtype, apply.threads], ['q8', 2]);
+  });
+
+  it('refuses bad settings with a message naming the variable', () => {
+    assert.throws(() => modelSourceFor('tab', { LOOKAHEAD_TAB_DTYPE: 'fp8' }), /LOOKAHEAD_TAB_DTYPE/);
+    for (const bad of ['0', '-1', '1.5', 'two', '65', '']) {
+      assert.throws(() => modelSourceFor('tab', { LOOKAHEAD_TAB_THREADS: bad }), /LOOKAHEAD_TAB_THREADS/, bad);
+    }
+    assert.throws(() => modelSourceFor('tab', { LOOKAHEAD_TAB_MODEL: 'hub:org/name' }), /LOOKAHEAD_ALLOW_REMOTE_MODELS/);
+    assert.throws(() => modelSourceFor('tab', { LOOKAHEAD_TAB_MODEL: '/nonexistent/folder' }), /no config\.json/);
   });
 });

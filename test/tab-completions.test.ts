@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DocSync } from '../components/editor/doc-sync';
-import { closersReplaced } from '../workers/completion/complete-at-cursor';
+import { closersReplaced, cutToWordBoundary } from '../workers/completion/complete-at-cursor';
 import { nextWord } from '../components/editor/ghost-text';
 import { bearer, connectClient, createWorkspace, eventually, request, startServer, type CreatedWorkspace, type TestServer } from './support/server';
 
@@ -14,7 +14,7 @@ describe('Tab over socket.io', () => {
   before(async () => {
     t = await startServer();
     ws = await createWorkspace(t.url);
-    for (const name of ['src/app.ts', '.env']) {
+    for (const name of ['src/app.ts', 'src/stream.ts', '.env']) {
       await fetch(`${t.url}/api/workspaces/${ws.id}/files/${name}`, { method: 'PUT', headers: bearer(ws.editToken), body: SOURCE });
     }
   });
@@ -36,6 +36,25 @@ describe('Tab over socket.io', () => {
     assert.equal(reply.ok, true);
     assert.equal(reply.requestId, 1);
     assert.ok(reply.completion === null ? ['unconfident', 'empty'].includes(reply.reason) : typeof reply.completion === 'string');
+    sync.destroy();
+    socket.close();
+  });
+
+  it('streams the suggestion as it grows, then settles on the final answer', async () => {
+    const { socket, sync } = await open('src/stream.ts');
+    // The line repeats earlier ones: a confident, several-token completion.
+    sync.text.insert(sync.text.length, "log.info('serv");
+    const offset = sync.text.length;
+    await eventually(() => t.server.liveDocs.get(ws.id, 'src/stream.ts')?.text.length, (n) => n === offset);
+    const partials: { requestId: number; completion: string }[] = [];
+    socket.on('tab:partial', (p) => partials.push(p));
+    const reply = await request(socket, 'tab:request', { path: 'src/stream.ts', requestId: 5, offset, before: "log.info('serv" });
+    assert.equal(typeof reply.completion, 'string', JSON.stringify(reply));
+    assert.ok(partials.length >= 2, `partials: ${JSON.stringify(partials)}`);
+    assert.ok(partials.every((p) => p.requestId === 5));
+    for (let i = 1; i < partials.length; i++) assert.ok(partials[i].completion.startsWith(partials[i - 1].completion), JSON.stringify(partials));
+    // The final answer is what was streamed, possibly cut back to a whole word.
+    assert.ok(partials.at(-1)!.completion.startsWith(reply.completion), `${reply.completion} vs ${partials.at(-1)!.completion}`);
     sync.destroy();
     socket.close();
   });
@@ -88,6 +107,13 @@ describe('completion cleanup rules', () => {
     assert.equal(closersReplaced('a, b', ')'), 0, 'the suffix still closes it');
     assert.equal(closersReplaced('x)', 'foo)'), 0, 'not only closers after the cursor');
     assert.equal(closersReplaced('x', ''), 0);
+  });
+
+  it('a gate cut inside a word keeps only whole words', () => {
+    assert.equal(cutToWordBoundary('const user', 'Name = 1'), 'const ');
+    assert.equal(cutToWordBoundary('const user', ' = 1'), 'const user');
+    assert.equal(cutToWordBoundary('call(', 'x)'), 'call(');
+    assert.equal(cutToWordBoundary('abc', 'def'), '');
   });
 
   it('accepting a word takes leading spaces and one run of word or symbol characters', () => {

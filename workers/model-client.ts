@@ -3,12 +3,21 @@
  * tells the worker, which stops within one decode step, and rejects the promise with AbortError.
  */
 import { Worker } from 'node:worker_threads';
-import type { CompletionResult } from './completion/complete-at-cursor';
+import type { CompletionResult, PartialCompletion } from './completion/complete-at-cursor';
 import type { ModelSource } from './runtime/model-source';
 import type { ScoreResult } from './runtime/score';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './model-worker';
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; partial?: (v: PartialCompletion) => void };
+
+export interface CompleteOptions {
+  signal?: AbortSignal;
+  maxTokens?: number;
+  /** Confidence gate (see CompletionRequest.minLogProb). */
+  minLogProb?: number;
+  /** Receives the completion as it grows. */
+  onPartial?: (partial: PartialCompletion) => void;
+}
 
 export class ModelClient {
   private nextId = 1;
@@ -16,9 +25,10 @@ export class ModelClient {
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (msg: WorkerReply) => {
-      if (msg.type !== 'result' && msg.type !== 'error') return;
+      if (msg.type !== 'result' && msg.type !== 'error' && msg.type !== 'partial') return;
       const p = this.pending.get(msg.id);
       if (!p) return;
+      if (msg.type === 'partial') return p.partial?.(msg.value);
       this.pending.delete(msg.id);
       if (msg.type === 'result') p.resolve(msg.value);
       else {
@@ -49,8 +59,9 @@ export class ModelClient {
     });
   }
 
-  complete(prefix: string, suffix: string, signal?: AbortSignal, maxTokens?: number): Promise<CompletionResult> {
-    return this.request({ type: 'complete', prefix, suffix, maxTokens }, signal) as Promise<CompletionResult>;
+  complete(prefix: string, suffix: string, options: CompleteOptions = {}): Promise<CompletionResult> {
+    const { signal, maxTokens, minLogProb, onPartial } = options;
+    return this.request({ type: 'complete', prefix, suffix, maxTokens, minLogProb, stream: Boolean(onPartial) }, signal, onPartial) as Promise<CompletionResult>;
   }
 
   score(texts: string[], window: number, signal?: AbortSignal): Promise<ScoreResult> {
@@ -61,7 +72,7 @@ export class ModelClient {
     await this.worker.terminate();
   }
 
-  private request(body: DistributiveOmit<WorkerRequest, 'id'>, signal?: AbortSignal): Promise<unknown> {
+  private request(body: DistributiveOmit<WorkerRequest, 'id'>, signal?: AbortSignal, partial?: (v: PartialCompletion) => void): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
@@ -69,7 +80,7 @@ export class ModelClient {
         e.name = 'AbortError';
         return reject(e);
       }
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, partial });
       signal?.addEventListener('abort', () => this.worker.postMessage({ type: 'cancel', id } satisfies WorkerRequest), { once: true });
       this.worker.postMessage({ ...body, id } as WorkerRequest);
     });

@@ -1,12 +1,12 @@
 /**
  * A worker thread that owns one model and serves requests from the main thread, so inference
  * never blocks the socket server's event loop. Messages:
- *   in:  {type:'complete', id, prefix, suffix} | {type:'score', id, texts} | {type:'cancel', id}
- *   out: {type:'ready'} | {type:'result', id, value} | {type:'error', id, message, aborted}
+ *   in:  {type:'complete', id, prefix, suffix, minLogProb?, stream?} | {type:'score', id, texts} | {type:'cancel', id}
+ *   out: {type:'ready'} | {type:'partial', id, value} | {type:'result', id, value} | {type:'error', id, message, aborted}
  * A cancelled request stops within one decode step.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { completeAtCursor, type CompletionContext } from './completion/complete-at-cursor';
+import { completeAtCursor, type CompletionContext, type PartialCompletion } from './completion/complete-at-cursor';
 import { MemoryBlockStore, type BlockStore } from './prefix-cache/block-store';
 import { PrefixCache } from './prefix-cache/prefix-cache';
 import { RedisBlockStore } from './prefix-cache/redis-block-store';
@@ -29,13 +29,14 @@ export interface WorkerOptions {
 }
 
 export type WorkerRequest =
-  | { type: 'complete'; id: number; prefix: string; suffix: string; maxTokens?: number }
+  | { type: 'complete'; id: number; prefix: string; suffix: string; maxTokens?: number; minLogProb?: number; stream?: boolean }
   | { type: 'score'; id: number; texts: string[]; window: number }
   | { type: 'cancel'; id: number };
 
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'load-error'; message: string }
+  | { type: 'partial'; id: number; value: PartialCompletion }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; message: string; aborted: boolean };
 
@@ -67,9 +68,14 @@ start().then(
       }
       const controller = new AbortController();
       running.set(msg.id, controller);
+      const onPartial = (value: PartialCompletion) => port.postMessage({ type: 'partial', id: msg.id, value } satisfies WorkerReply);
       const work =
         msg.type === 'complete'
-          ? completeAtCursor(lm, { prefix: msg.prefix, suffix: msg.suffix, maxTokens: msg.maxTokens, signal: controller.signal }, context)
+          ? completeAtCursor(
+              lm,
+              { prefix: msg.prefix, suffix: msg.suffix, maxTokens: msg.maxTokens, minLogProb: msg.minLogProb, onPartial: msg.stream ? onPartial : undefined, signal: controller.signal },
+              context,
+            )
           : scoreTexts(lm, msg.texts, msg.window, controller.signal);
       work.then(
         (value) => port.postMessage({ type: 'result', id: msg.id, value } satisfies WorkerReply),

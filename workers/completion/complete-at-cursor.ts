@@ -16,6 +16,18 @@ export interface CompletionRequest {
   maxTokens?: number;
   maxLines?: number;
   signal?: AbortSignal;
+  /**
+   * Confidence gate: generation stops before the first token less likely than this (natural-log
+   * probability), and the completion is the confident part, cut back to a word boundary.
+   */
+  minLogProb?: number;
+  /** Called as the completion grows (cleaned as the final one would be), for streaming. */
+  onPartial?: (partial: PartialCompletion) => void;
+}
+
+export interface PartialCompletion {
+  completion: string;
+  replace: number;
 }
 
 export interface CompletionResult {
@@ -30,6 +42,22 @@ export interface CompletionResult {
   meanLogProb: number;
   /** The least likely token's log-probability: one doubtful token can spoil a line. */
   minLogProb: number;
+  /** Generation stopped at a token below the confidence gate. */
+  gated: boolean;
+  /** Where the time went (for benchmarks and logs). */
+  timings: CompletionTimings;
+}
+
+export interface CompletionTimings {
+  /** Rendering the prompt to tokens. */
+  promptMs: number;
+  /** Prefix-cache lookup and assembling the cached KV. */
+  lookupMs: number;
+  /** Prompt tokens computed (not found in the cache) and the time they took. */
+  prefillTokens: number;
+  prefillMs: number;
+  /** Generating the completion. */
+  decodeMs: number;
 }
 
 /** A line or a short block: longer guesses are rarely right and cost attention. */
@@ -48,10 +76,14 @@ export interface CompletionContext {
 }
 
 export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx: CompletionContext = {}): Promise<CompletionResult> {
+  const started = performance.now();
   const prompt = fimPrompt(lm, req.prefix, req.suffix, ctx.budget ?? DEFAULT_BUDGET, ctx.encode);
+  const prompted = performance.now();
   const hit = ctx.prefixCache ? await ctx.prefixCache.lookup(prompt.tokens) : null;
+  const looked = performance.now();
   const { lastLogits, cache } = await lm.prefill(prompt.tokens.slice(hit?.length ?? 0), hit?.cache ?? lm.emptyCache(), req.signal);
   if (ctx.prefixCache) await ctx.prefixCache.store(prompt.tokens, cache, (hit?.length ?? 0) / ctx.prefixCache.blockTokens);
+  const prefilled = performance.now();
   const state: DecodeState = { cache, lastLogits };
   const healText = prompt.heal;
   const healString = decodeBytes([...healText]);
@@ -81,18 +113,26 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx
   let bytes: number[] = [];
   let logProbSum = 0;
   let minLogProb = 0;
+  let picked = 0;
+  let gated = false;
+  let unconfidentToken = -1;
   const pick = (logits: Float32Array) => {
     let logProbs = mixWithCopy(logSoftmax(logits), copy.predict(beforeHeal + decodeBytes(bytes)), lm.tokenBytes, lm.specialIds);
     if (bytes.length < healText.length) logProbs = constrainToHeal(lm, logProbs, healText, bytes);
     const token = argmax(logProbs);
-    logProbSum += logProbs[token];
-    minLogProb = Math.min(minLogProb, logProbs[token]);
+    picked = logProbs[token];
     return token;
   };
+  const healLength = healString.length;
   // Judged on the text so far: a token that starts a new line is kept, and the trim below cuts
   // what lies past the natural end.
-  const stopBefore = () => {
-    const text = decodeBytes(bytes).slice(decodeBytes([...healText]).length);
+  const stopBefore = (token: number) => {
+    if (req.minLogProb !== undefined && picked < req.minLogProb) {
+      gated = true;
+      unconfidentToken = token;
+      return true;
+    }
+    const text = decodeBytes(bytes).slice(healLength);
     const lines = text.split('\n');
     if (lines.length > maxLines) return true;
     // A completed line that repeats the code after the cursor: the completion has reached it.
@@ -102,13 +142,34 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx
     if (lines.length > 2 && leavesBlock(lines.slice(1, -1), blockIndent)) return true;
     return false;
   };
+  const clean = (text: string) => trimCompletion(text, maxLines === 1, nextLines[0], blockIndent);
+  let streamed = '';
   for await (const token of decodeTokens(lm, state, { maxTokens: req.maxTokens ?? DEFAULT_MAX_TOKENS, signal: req.signal, pick, stopBefore })) {
     out.push(token);
+    logProbSum += picked;
+    minLogProb = Math.min(minLogProb, picked);
     bytes = [...bytes, ...lm.tokenBytes[token]];
+    if (req.onPartial) {
+      const partial = clean(decodeBytes(bytes).slice(healLength));
+      if (partial.trim() && partial !== streamed) {
+        streamed = partial;
+        req.onPartial({ completion: partial, replace: closersReplaced(partial, restOfLine) });
+      }
+    }
   }
-  let completion = decodeBytes(bytes).slice(decodeBytes([...healText]).length);
-  completion = trimCompletion(completion, maxLines === 1, nextLines[0], blockIndent);
-  return { completion, replace: closersReplaced(completion, restOfLine), tokens: out.length, meanLogProb: out.length ? logProbSum / out.length : 0, minLogProb };
+  let completion = decodeBytes(bytes).slice(healLength);
+  // A gate cut inside a word would suggest half a name: keep only whole words.
+  if (gated) completion = cutToWordBoundary(completion, decodeBytes([...lm.tokenBytes[unconfidentToken]]));
+  completion = clean(completion);
+  if (!completion.trim()) completion = '';
+  const timings: CompletionTimings = {
+    promptMs: prompted - started,
+    lookupMs: looked - prompted,
+    prefillTokens: prompt.tokens.length - (hit?.length ?? 0),
+    prefillMs: prefilled - looked,
+    decodeMs: performance.now() - prefilled,
+  };
+  return { completion, replace: closersReplaced(completion, restOfLine), tokens: out.length, meanLogProb: out.length ? logProbSum / out.length : 0, minLogProb, gated, timings };
 }
 
 /**
@@ -125,6 +186,12 @@ export function closersReplaced(completion: string, restOfLine: string): number 
     at++;
   }
   return rest.length;
+}
+
+/** `text` without a trailing part word that `next` (the text that would follow) continues. */
+export function cutToWordBoundary(text: string, next: string): string {
+  if (!/\w$/.test(text) || !/^\w/.test(next)) return text;
+  return text.replace(/\w+$/, '');
 }
 
 /** Only tokens consistent with the taken-back text may come first. */

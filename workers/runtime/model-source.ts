@@ -6,6 +6,7 @@
  *   LOOKAHEAD_TAB_MODEL=/path/to/folder       local folder with config.json, tokenizer.json, onnx/
  *   LOOKAHEAD_APPLY_MODEL=hub:org/name        a hub id; needs LOOKAHEAD_ALLOW_REMOTE_MODELS=1
  *   LOOKAHEAD_TAB_DTYPE=q8                    int8 weights instead of fp32
+ *   LOOKAHEAD_TAB_THREADS=2                   threads per forward pass (default: 1, see below)
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,24 +17,36 @@ export type ModelRole = 'tab' | 'apply' | 'chat';
 /** fp32 is exact; q8 (onnx/model_quantized.onnx, int8 weights) is a quarter of the size. */
 export type ModelDtype = 'fp32' | 'q8';
 
-export type ModelSource = ({ kind: 'folder'; path: string } | { kind: 'hub'; id: string }) & { dtype?: ModelDtype };
+export type ModelSource = ({ kind: 'folder'; path: string } | { kind: 'hub'; id: string }) & { dtype?: ModelDtype; threads?: number };
+
+/**
+ * One thread per forward pass by default: a decode step of a small model is too short to gain
+ * from splitting, and a second spinning thread competes with the server's own event loop on a
+ * small machine (BENCHMARKS.md, "Threads"). Long prefills gain from more; configure per role.
+ */
+export const DEFAULT_THREADS = 1;
 
 /** The model this project trains and ships (training/README.md reproduces it). */
 export const SHIPPED_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'lookahead-code');
 
-export function modelSourceFor(role: ModelRole, env: NodeJS.ProcessEnv = process.env): ModelSource {
+export function modelSourceFor(role: ModelRole, env: Record<string, string | undefined> = process.env): ModelSource {
   const configured = env[`LOOKAHEAD_${role.toUpperCase()}_MODEL`];
   const dtypeSetting = env[`LOOKAHEAD_${role.toUpperCase()}_DTYPE`] ?? 'fp32';
   if (dtypeSetting !== 'fp32' && dtypeSetting !== 'q8') throw new Error(`LOOKAHEAD_${role.toUpperCase()}_DTYPE must be fp32 or q8, got "${dtypeSetting}"`);
   const dtype: ModelDtype = dtypeSetting;
-  if (!configured) return { kind: 'folder', path: SHIPPED_MODEL_DIR, dtype };
+  const threadsSetting = env[`LOOKAHEAD_${role.toUpperCase()}_THREADS`] ?? String(DEFAULT_THREADS);
+  const threads = Number(threadsSetting);
+  if (!/^\d+$/.test(threadsSetting) || threads < 1 || threads > 64) {
+    throw new Error(`LOOKAHEAD_${role.toUpperCase()}_THREADS must be a whole number from 1 to 64, got "${threadsSetting}"`);
+  }
+  if (!configured) return { kind: 'folder', path: SHIPPED_MODEL_DIR, dtype, threads };
   if (configured.startsWith('hub:')) {
     if (env.LOOKAHEAD_ALLOW_REMOTE_MODELS !== '1') {
       throw new Error(`${role} model "${configured}" is a hub id, but remote models are off; set LOOKAHEAD_ALLOW_REMOTE_MODELS=1 to allow downloads`);
     }
-    return { kind: 'hub', id: configured.slice(4), dtype };
+    return { kind: 'hub', id: configured.slice(4), dtype, threads };
   }
   const path = resolve(configured);
   if (!existsSync(join(path, 'config.json'))) throw new Error(`${role} model folder ${path} has no config.json`);
-  return { kind: 'folder', path, dtype };
+  return { kind: 'folder', path, dtype, threads };
 }
