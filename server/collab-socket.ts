@@ -94,7 +94,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
         if (data.role !== 'edit') throw new RequestError(403, 'forbidden', 'this link is view-only');
         const path = canonicalPath(msg.path);
         if (!data.open.has(path)) throw new RequestError(409, 'conflict', `${path} is not open on this connection`);
-        return tab.request(socket.id, data.workspaceId, path, msg, (partial) => socket.emit('tab:partial', partial));
+        return tab.request(socket.id, data.workspaceId, path, msg, (partial) => socket.emit('tab:partial', partial), data.open);
       },
       'tab:cancel': async (msg) => {
         tab.cancel(socket.id, msg.requestId);

@@ -7,6 +7,7 @@
 import { isSecretLooking } from '../lib/file-kind';
 import type { ClientEvent, TabPartial, TabReply } from '../lib/protocol';
 import type { ModelClient } from '../workers/model-client';
+import { contextSnippets, type OpenFile } from '../workers/prompt/context-snippets';
 import type { LiveDocs } from './live-docs';
 
 /**
@@ -34,7 +35,15 @@ export class TabCompletions {
    * Answers with the final suggestion; `partial` receives it while it grows (every version of it
    * is confident), so the editor can show the start before generation ends.
    */
-  async request(socketId: string, workspaceId: string, path: string, msg: ClientEvent<'tab:request'>, partial?: (p: TabPartial) => void): Promise<TabReply> {
+  async request(
+    socketId: string,
+    workspaceId: string,
+    path: string,
+    msg: ClientEvent<'tab:request'>,
+    partial?: (p: TabPartial) => void,
+    /** The other files this editor has open: snippets of them go into the prompt. */
+    openPaths: Iterable<string> = [],
+  ): Promise<TabReply> {
     const { requestId } = msg;
     this.inFlight.get(socketId)?.controller.abort();
     if (isSecretLooking(path)) return { requestId, completion: null, reason: 'secret' };
@@ -46,7 +55,9 @@ export class TabCompletions {
     this.inFlight.set(socketId, { requestId, controller });
     try {
       const client = await this.model();
-      const result = await client.complete(text.slice(0, msg.offset), text.slice(msg.offset), {
+      const prefix = text.slice(0, msg.offset);
+      const result = await client.complete(prefix, text.slice(msg.offset), {
+        snippets: contextSnippets(prefix, this.otherFiles(workspaceId, path, openPaths)),
         signal: controller.signal,
         minLogProb: this.minConfidence,
         onPartial: partial && ((p) => !controller.signal.aborted && partial({ requestId, completion: p.completion, replace: p.replace })),
@@ -64,6 +75,19 @@ export class TabCompletions {
     } finally {
       if (this.inFlight.get(socketId)?.controller === controller) this.inFlight.delete(socketId);
     }
+  }
+
+  /** Other open files, most recently edited first; never secret-looking ones. */
+  private otherFiles(workspaceId: string, path: string, openPaths: Iterable<string>): OpenFile[] {
+    const files: (OpenFile & { editedAt: number })[] = [];
+    for (const other of openPaths) {
+      if (other === path || isSecretLooking(other)) continue;
+      const doc = this.liveDocs.get(workspaceId, other);
+      if (!doc) continue;
+      const last = doc.history.recent(1)[0];
+      files.push({ path: other, text: doc.text.toString(), lastEditAt: last ? last.from + last.inserted.length : undefined, editedAt: last?.at ?? -Infinity });
+    }
+    return files.sort((a, b) => b.editedAt - a.editedAt);
   }
 
   cancel(socketId: string, requestId: number): void {

@@ -4,6 +4,9 @@ import { CausalLm } from '../workers/runtime/causal-lm';
 import { modelSourceFor } from '../workers/runtime/model-source';
 import { cachedEncoder, PromptOverflowError, renderPrompt, splitLines, type PromptPiece } from '../workers/prompt/render-prompt';
 import { runSeed, seededRandom } from './support/random';
+import { completeAtCursor } from '../workers/completion/complete-at-cursor';
+import { fimPrompt, snippetText } from '../workers/completion/fim-prompt';
+import { contextSnippets } from '../workers/prompt/context-snippets';
 
 describe('prompt rendering', () => {
   let lm: CausalLm;
@@ -65,4 +68,75 @@ describe('prompt rendering', () => {
       }
     });
   }
+});
+
+describe('completion prompt with snippets of other open files', () => {
+  let lm: CausalLm;
+  before(async () => {
+    lm = await CausalLm.load(modelSourceFor('tab'));
+  });
+
+  const store = [
+    'export class TodoStore {',
+    '  private items: Todo[] = [];',
+    '  add(title: string): Todo {',
+    '    const todo = { id: this.items.length + 1, title, done: false };',
+    '    this.items.push(todo);',
+    '    return todo;',
+    '  }',
+    ...Array.from({ length: 40 }, (_, i) => `  helper${i}(): number { return ${i}; }`),
+    '  remove(id: number): void {',
+    '    this.items = this.items.filter((t) => t.id !== id);',
+    '  }',
+    '}',
+  ].join('\n');
+  const prefix = "import { TodoStore } from './store';\n\nconst store = new TodoStore();\nconst todo = store.add('milk');\nstore.remove(todo.id);\nstore.";
+
+  it('picks the last-edited lines and the stretch sharing the most names with the code above the cursor', () => {
+    const edit = store.indexOf('helper20');
+    const snippets = contextSnippets(prefix, [{ path: 'src/store.ts', text: store, lastEditAt: edit }]);
+    assert.deepEqual(snippets.map((s) => s.kind), ['edited', 'related']);
+    assert.ok(snippets[0].text.includes('helper20'));
+    assert.equal(snippets[0].text.split('\n').length, 8);
+    assert.ok(snippets[1].text.includes('add(title: string)'), snippets[1].text);
+    // Nothing in common and no edits: no snippet.
+    assert.deepEqual(contextSnippets('let unrelatedThing = 1;\n', [{ path: 'b.ts', text: 'const other = 2;\n' }]), []);
+    // Out-of-range edit offsets are clamped, never thrown.
+    assert.equal(contextSnippets('', [{ path: 'b.ts', text: 'a\nb\n', lastEditAt: 99 }])[0].kind, 'edited');
+  });
+
+  it('stays the same while the user types on one line, so the prompt start is reused', () => {
+    const others = [{ path: 'src/store.ts', text: store }];
+    const a = contextSnippets(prefix, others);
+    const b = contextSnippets(prefix + 'rem', others);
+    assert.deepEqual(a, b);
+    const encode = cachedEncoder((t) => lm.encode(t));
+    const pa = fimPrompt(lm, prefix, '\n', { maxTokens: 1024 }, encode, a);
+    const pb = fimPrompt(lm, prefix + 'rem', '\n', { maxTokens: 1024 }, encode, b);
+    const snippetTokens = encode(snippetText(a[0])).length;
+    assert.deepEqual(pb.tokens.slice(0, snippetTokens + 2), pa.tokens.slice(0, snippetTokens + 2));
+    assert.equal(pa.tokens[snippetTokens], lm.special.eos, 'the snippets end before the FIM part');
+    assert.ok(pa.contextText.includes('add(title: string)'));
+  });
+
+  it('a completion can use a name that only another open file holds', async () => {
+    const names = 'export function computeQuarterlyRevenueForecast(year: number, region: string): number {\n  return year * region.length;\n}\n';
+    const req = { prefix: "const year = 2024;\nconst region = 'emea';\nconst forecast = computeQu", suffix: '\n' };
+    const snippets = contextSnippets(req.prefix, [{ path: 'src/names.ts', text: names }]);
+    assert.equal(snippets.length, 1);
+    const alone = await completeAtCursor(lm, req);
+    const withSnippets = await completeAtCursor(lm, { ...req, snippets });
+    assert.ok(!alone.completion.includes('RevenueForecast'), alone.completion);
+    assert.ok(withSnippets.completion.startsWith('arterlyRevenueForecast'), withSnippets.completion);
+  });
+
+  it('drops snippets before nearby lines of the file when the budget is tight', () => {
+    const snippets = contextSnippets(prefix, [{ path: 'src/store.ts', text: store }]);
+    const roomy = fimPrompt(lm, prefix, '\n', { maxTokens: 1024 }, (t) => lm.encode(t), snippets);
+    assert.ok(roomy.contextText.length > 0);
+    const tight = fimPrompt(lm, prefix, '\n', { maxTokens: 60 }, (t) => lm.encode(t), snippets);
+    assert.equal(tight.contextText, '');
+    assert.ok(tight.tokens.length <= 60);
+    assert.equal(tight.tokens[0], lm.special.eos);
+  });
 });

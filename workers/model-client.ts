@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { CompletionResult, PartialCompletion } from './completion/complete-at-cursor';
+import type { ContextSnippet } from './prompt/context-snippets';
 import type { ModelSource } from './runtime/model-source';
 import type { ScoreResult } from './runtime/score';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './model-worker';
@@ -17,6 +18,8 @@ export interface CompleteOptions {
   minLogProb?: number;
   /** Receives the completion as it grows. */
   onPartial?: (partial: PartialCompletion) => void;
+  /** Snippets of other open files for the prompt. */
+  snippets?: ContextSnippet[];
 }
 
 export class ModelClient {
@@ -60,8 +63,8 @@ export class ModelClient {
   }
 
   complete(prefix: string, suffix: string, options: CompleteOptions = {}): Promise<CompletionResult> {
-    const { signal, maxTokens, minLogProb, onPartial } = options;
-    return this.request({ type: 'complete', prefix, suffix, maxTokens, minLogProb, stream: Boolean(onPartial) }, signal, onPartial) as Promise<CompletionResult>;
+    const { signal, maxTokens, minLogProb, onPartial, snippets } = options;
+    return this.request({ type: 'complete', prefix, suffix, snippets, maxTokens, minLogProb, stream: Boolean(onPartial) }, signal, onPartial) as Promise<CompletionResult>;
   }
 
   score(texts: string[], window: number, signal?: AbortSignal): Promise<ScoreResult> {

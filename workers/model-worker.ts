@@ -10,6 +10,7 @@ import { completeAtCursor, type CompletionContext, type PartialCompletion } from
 import { MemoryBlockStore, type BlockStore } from './prefix-cache/block-store';
 import { PrefixCache } from './prefix-cache/prefix-cache';
 import { RedisBlockStore } from './prefix-cache/redis-block-store';
+import type { ContextSnippet } from './prompt/context-snippets';
 import { cachedEncoder } from './prompt/render-prompt';
 import { AbortedError, CausalLm } from './runtime/causal-lm';
 import type { ModelSource } from './runtime/model-source';
@@ -29,7 +30,7 @@ export interface WorkerOptions {
 }
 
 export type WorkerRequest =
-  | { type: 'complete'; id: number; prefix: string; suffix: string; maxTokens?: number; minLogProb?: number; stream?: boolean }
+  | { type: 'complete'; id: number; prefix: string; suffix: string; snippets?: ContextSnippet[]; maxTokens?: number; minLogProb?: number; stream?: boolean }
   | { type: 'score'; id: number; texts: string[]; window: number }
   | { type: 'cancel'; id: number };
 
@@ -73,7 +74,7 @@ start().then(
         msg.type === 'complete'
           ? completeAtCursor(
               lm,
-              { prefix: msg.prefix, suffix: msg.suffix, maxTokens: msg.maxTokens, minLogProb: msg.minLogProb, onPartial: msg.stream ? onPartial : undefined, signal: controller.signal },
+              { prefix: msg.prefix, suffix: msg.suffix, snippets: msg.snippets, maxTokens: msg.maxTokens, minLogProb: msg.minLogProb, onPartial: msg.stream ? onPartial : undefined, signal: controller.signal },
               context,
             )
           : scoreTexts(lm, msg.texts, msg.window, controller.signal);

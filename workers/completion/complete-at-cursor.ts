@@ -8,6 +8,7 @@ import { argmax, logSoftmax, type CausalLm } from '../runtime/causal-lm';
 import { decodeTokens, type DecodeState } from '../runtime/decode';
 import { CopyModel, mixWithCopy } from './copy-model';
 import type { PrefixCache } from '../prefix-cache/prefix-cache';
+import type { ContextSnippet } from '../prompt/context-snippets';
 import { fimPrompt, type FimBudget } from './fim-prompt';
 
 export interface CompletionRequest {
@@ -23,6 +24,8 @@ export interface CompletionRequest {
   minLogProb?: number;
   /** Called as the completion grows (cleaned as the final one would be), for streaming. */
   onPartial?: (partial: PartialCompletion) => void;
+  /** Snippets of the user's other open files (recent edits, related code). */
+  snippets?: readonly ContextSnippet[];
 }
 
 export interface PartialCompletion {
@@ -77,7 +80,7 @@ export interface CompletionContext {
 
 export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx: CompletionContext = {}): Promise<CompletionResult> {
   const started = performance.now();
-  const prompt = fimPrompt(lm, req.prefix, req.suffix, ctx.budget ?? DEFAULT_BUDGET, ctx.encode);
+  const prompt = fimPrompt(lm, req.prefix, req.suffix, ctx.budget ?? DEFAULT_BUDGET, ctx.encode, req.snippets);
   const prompted = performance.now();
   const hit = ctx.prefixCache ? await ctx.prefixCache.lookup(prompt.tokens) : null;
   const looked = performance.now();
@@ -90,7 +93,8 @@ export async function completeAtCursor(lm: CausalLm, req: CompletionRequest, ctx
   // The text before the cursor without the taken-back token; generated text is appended to it.
   const before = req.prefix.slice(-COPY_CONTEXT_CHARS);
   const beforeHeal = before.endsWith(healString) ? before.slice(0, before.length - healString.length) : before;
-  const copy = new CopyModel(before + req.suffix.slice(0, COPY_CONTEXT_CHARS / 4), before.length);
+  // The copy model also searches the snippets in the prompt: names repeat across files too.
+  const copy = new CopyModel(prompt.contextText + before + req.suffix.slice(0, COPY_CONTEXT_CHARS / 4), prompt.contextText.length + before.length);
 
   const suffixLineEnd = req.suffix.indexOf('\n');
   const restOfLine = suffixLineEnd < 0 ? req.suffix : req.suffix.slice(0, suffixLineEnd);

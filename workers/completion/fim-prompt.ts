@@ -1,14 +1,18 @@
 /**
- * The fill-in-the-middle prompt for a cursor position, in suffix-prefix-middle order:
- *   <fim_suffix> suffix <fim_prefix> prefix <fim_middle>
- * rendered from line pieces to a token budget: the cursor line is always kept, other lines lose
- * priority with their distance from it (lines after the cursor faster than lines before). Suffix
- * first means a prompt whose prefix grows keystroke by keystroke keeps its cached start.
+ * The fill-in-the-middle prompt for a cursor position, in suffix-prefix-middle order, after
+ * snippets of the user's other open files (recent edits and related code, see context-snippets.ts):
+ *   snippets <eos> <fim_suffix> suffix <fim_prefix> prefix <fim_middle>
+ * rendered from pieces to a token budget: the cursor line is always kept, other lines lose
+ * priority with their distance from it (lines after the cursor faster than lines before); a
+ * snippet ranks like a line SNIPPET_DISTANCE lines away. The parts that change least come first:
+ * snippets change when the user moves to another line or file, the suffix when the cursor moves,
+ * the prefix with every keystroke, so successive keystrokes keep the cached start of the prompt.
  *
  * Token healing: a prefix that ends mid-word tokenizes into pieces the model rarely saw before a
  * continuation, so the last token is taken back and generation must begin with its text.
  */
 import type { CausalLm } from '../runtime/causal-lm';
+import type { ContextSnippet } from '../prompt/context-snippets';
 import { renderPrompt, splitLines, type PromptPiece } from '../prompt/render-prompt';
 
 /** Characters of context read around the cursor before rendering (bounds tokenizer work). */
@@ -16,6 +20,8 @@ const PREFIX_CHARS = 12_000;
 const SUFFIX_CHARS = 4_000;
 /** Priorities: required pieces aside, the nearest lines rank highest. */
 const NEAR = 1_000_000;
+/** Distance (in lines before the cursor) a snippet of another file ranks like. */
+const SNIPPET_DISTANCE = 60;
 
 export interface FimPrompt {
   tokens: number[];
@@ -24,6 +30,13 @@ export interface FimPrompt {
   suffixTokens: number[];
   /** Bytes the completion must start with (the taken-back token), possibly empty. */
   heal: Uint8Array;
+  /** Text of the snippets kept (the copy model searches it too). */
+  contextText: string;
+}
+
+/** How a snippet reads in the prompt: a comment naming its file, then its lines. */
+export function snippetText(s: ContextSnippet): string {
+  return `// ${s.path}${s.kind === 'edited' ? ' (recently edited)' : ''}\n${s.text}\n`;
 }
 
 export interface FimBudget {
@@ -31,11 +44,24 @@ export interface FimBudget {
   maxTokens: number;
 }
 
-export function fimPrompt(lm: CausalLm, prefix: string, suffix: string, budget: FimBudget, encode: (text: string) => number[] = (t) => lm.encode(t)): FimPrompt {
+export function fimPrompt(
+  lm: CausalLm,
+  prefix: string,
+  suffix: string,
+  budget: FimBudget,
+  encode: (text: string) => number[] = (t) => lm.encode(t),
+  snippets: readonly ContextSnippet[] = [],
+): FimPrompt {
   const prefixPieces = splitLines(prefix.slice(-PREFIX_CHARS));
   const suffixPieces = splitLines(suffix.slice(0, SUFFIX_CHARS));
-  const { fimSuffix, fimPrefix, fimMiddle } = lm.special;
+  const { fimSuffix, fimPrefix, fimMiddle, eos } = lm.special;
+  const snippetPieces: PromptPiece[] = snippets.map((s, i) => ({ text: snippetText(s), priority: NEAR - 2 * SNIPPET_DISTANCE - i }));
+  // Pieces of the FIM part are indexed from here on.
+  const base = snippetPieces.length + 1;
   const pieces: PromptPiece[] = [
+    ...snippetPieces,
+    // End of text before the FIM part, as between training examples: the snippets are other documents.
+    { text: '', tokens: [eos], priority: NEAR, required: true },
     { text: '', tokens: [fimSuffix], priority: NEAR, required: true },
     ...suffixPieces.map((text, d) => ({ text, priority: NEAR - 3 * d - 1, required: d === 0 })),
     { text: '', tokens: [fimPrefix], priority: NEAR, required: true },
@@ -47,10 +73,18 @@ export function fimPrompt(lm: CausalLm, prefix: string, suffix: string, budget: 
   const rendered = renderPrompt(pieces, budget.maxTokens - 1, encode);
   const keptSuffix: number[] = [];
   const keptPrefix: number[] = [];
+  const keptSnippets: number[] = [];
+  let contextText = '';
   for (const i of rendered.kept) {
-    if (i === 0 || i === suffixPieces.length + 1) continue;
+    if (i < snippetPieces.length) {
+      keptSnippets.push(...encode(pieces[i].text));
+      contextText += pieces[i].text;
+      continue;
+    }
+    const j = i - base;
+    if (j < 0 || j === 0 || j === suffixPieces.length + 1) continue;
     const ids = pieces[i].tokens ?? encode(pieces[i].text);
-    (i <= suffixPieces.length ? keptSuffix : keptPrefix).push(...ids);
+    (j <= suffixPieces.length ? keptSuffix : keptPrefix).push(...ids);
   }
   let heal: Uint8Array = new Uint8Array(0);
   const last = keptPrefix[keptPrefix.length - 1];
@@ -63,9 +97,10 @@ export function fimPrompt(lm: CausalLm, prefix: string, suffix: string, budget: 
     }
   }
   return {
-    tokens: [fimSuffix, ...keptSuffix, fimPrefix, ...keptPrefix, fimMiddle],
+    tokens: [...keptSnippets, eos, fimSuffix, ...keptSuffix, fimPrefix, ...keptPrefix, fimMiddle],
     prefixTokens: keptPrefix,
     suffixTokens: keptSuffix,
     heal,
+    contextText,
   };
 }
