@@ -68,7 +68,11 @@ const DEFAULT_MAX_TOKENS = 64;
 const DEFAULT_MAX_LINES = 8;
 /** Text of the file the copy model searches for repeats (before the cursor; a quarter of it after). */
 const COPY_CONTEXT_CHARS = 16_000;
-export const DEFAULT_BUDGET: FimBudget = { maxTokens: 1024 };
+/**
+ * Prompt tokens for Tab. Held-out line completion is the same at 384, 640 and 1,024 tokens
+ * (BENCHMARKS.md), while every decode step pays for each token of context: keep it short.
+ */
+export const DEFAULT_BUDGET: FimBudget = { maxTokens: 512 };
 
 export interface CompletionContext {
   /** Reuses the KV cache of earlier prompts' shared prefix (successive keystrokes). */

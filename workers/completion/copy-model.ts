@@ -35,15 +35,22 @@ export class CopyModel {
 
   /** What the file suggests after `context` (only its last characters matter), or null. */
   predict(context: string): CopyPrediction | null {
-    let best: CopyPrediction | null = null;
-    // Grow the match while a longer tail of the context still occurs in the file.
-    for (let n = MIN_MATCH_CHARS; n <= Math.min(MAX_MATCH_CHARS, context.length); n++) {
-      const tail = context.slice(-n);
-      const end = this.lastOccurrenceEnd(tail);
-      if (end < 0) break;
-      best = { continuation: this.source.slice(end, end + CONTINUATION_CHARS), matchLength: n };
+    // A tail that occurs implies every shorter tail occurs (at the same end), so the longest
+    // occurring tail is found by binary search over lengths.
+    let lo = MIN_MATCH_CHARS - 1;
+    let hi = Math.min(MAX_MATCH_CHARS, context.length);
+    let end = -1;
+    while (lo < hi) {
+      const n = (lo + hi + 1) >> 1;
+      const at = this.lastOccurrenceEnd(context.slice(-n));
+      if (at >= 0) {
+        lo = n;
+        end = at;
+      } else hi = n - 1;
     }
-    return best && best.continuation ? best : null;
+    if (lo < MIN_MATCH_CHARS) return null;
+    const continuation = this.source.slice(end, end + CONTINUATION_CHARS);
+    return continuation ? { continuation, matchLength: lo } : null;
   }
 
   private lastOccurrenceEnd(tail: string): number {
@@ -67,11 +74,11 @@ export function mixWithCopy(logProbs: Float32Array, copy: CopyPrediction | null,
   const target = new TextEncoder().encode(copy.continuation);
   let best = -1;
   let bestLength = 0;
-  for (let id = 0; id < tokenBytes.length; id++) {
+  for (const id of tokensStartingWith(tokenBytes, target[0])) {
     const b = tokenBytes[id];
     if (b.length <= bestLength || b.length > target.length || specialIds.has(id)) continue;
     let ok = true;
-    for (let i = 0; i < b.length; i++) {
+    for (let i = 1; i < b.length; i++) {
       if (b[i] !== target[i]) {
         ok = false;
         break;
@@ -89,4 +96,20 @@ export function mixWithCopy(logProbs: Float32Array, copy: CopyPrediction | null,
   for (let i = 0; i < logProbs.length; i++) out[i] = logProbs[i] + keep;
   out[best] = Math.log((1 - weight) * Math.exp(logProbs[best]) + weight);
   return out;
+}
+
+/** Token ids by their first byte, per vocabulary (built once). */
+const byFirstByte = new WeakMap<readonly Uint8Array[], number[][]>();
+
+function tokensStartingWith(tokenBytes: readonly Uint8Array[], byte: number | undefined): readonly number[] {
+  if (byte === undefined) return [];
+  let index = byFirstByte.get(tokenBytes);
+  if (!index) {
+    index = Array.from({ length: 256 }, () => [] as number[]);
+    tokenBytes.forEach((b, id) => {
+      if (b.length > 0) index![b[0]].push(id);
+    });
+    byFirstByte.set(tokenBytes, index);
+  }
+  return index[byte];
 }
