@@ -3,7 +3,8 @@
  *   heldout:        bits per byte on held-out package files (and xz -9 on the same bytes, for scale)
  *   lineCompletion: exact rest-of-line matches of `complete` at cursors inside held-out lines
  *   decode:         greedy decode tokens per second; prefill: time for a 2,048-token prompt
- * Prints JSON. `npm run -s bench -- model --json [--files N] [--cases N]`.
+ *   tabGate:        show rate and precision of the Tab confidence gate per threshold
+ * Prints JSON. `npm run -s bench -- model --json [--files N] [--cases N] [--gate-cases N]`.
  */
 import { execFileSync } from 'node:child_process';
 import { completeAtCursor } from '../workers/completion/complete-at-cursor';
@@ -37,31 +38,52 @@ export async function benchModel(args: string[]): Promise<unknown> {
   let exact = 0;
   const ms: number[] = [];
   const misses: { name: string; expected: string; got: string }[] = [];
-  const outcomes: { confidence: number; weakest: number; right: boolean }[] = [];
+  const outcomes: { weakest: number; right: boolean }[] = [];
   for (const c of cases) {
     const started = performance.now();
-    const { completion, meanLogProb, minLogProb } = await completeAtCursor(lm, { prefix: c.prefix, suffix: c.suffix });
+    const { completion, minLogProb } = await completeAtCursor(lm, { prefix: c.prefix, suffix: c.suffix });
     ms.push(performance.now() - started);
     const got = completion.trimEnd();
     if (got === c.expected) exact++;
     else if (misses.length < 5) misses.push({ name: c.name, expected: c.expected, got: completion });
     // Right as the Tab gate counts it: the exact rest of the line, or a correct start of it.
-    if (got) outcomes.push({ confidence: meanLogProb, weakest: minLogProb, right: c.expected.startsWith(got) });
+    if (got) outcomes.push({ weakest: minLogProb, right: c.expected.startsWith(got) });
   }
-  // Precision against show rate for confidence thresholds (mean log-probability per token).
-  const table = (measure: (o: (typeof outcomes)[number]) => number, thresholds: number[]) =>
-    thresholds.map((threshold) => {
-      const shown = outcomes.filter((o) => measure(o) >= threshold);
-      return {
-        threshold,
-        showRate: round(shown.length / cases.length, 3),
-        precision: shown.length ? round(shown.filter((o) => o.right).length / shown.length, 3) : null,
-      };
+  // The Tab gate as it ships: generation stops before the first token below the threshold and
+  // the confident start is shown. Per threshold: how often something is shown, how much of what
+  // is shown is right (the exact rest of the line or a correct start of it), and the characters
+  // of right suggestions per cursor (what Tab saves).
+  const gateCases = cases.slice(0, arg('--gate-cases', 200));
+  const gate = [];
+  for (const threshold of [-0.2, -0.35, -0.5, -0.75, -1, -1.5]) {
+    let shown = 0;
+    let right = 0;
+    let rightChars = 0;
+    for (const c of gateCases) {
+      const got = (await completeAtCursor(lm, { prefix: c.prefix, suffix: c.suffix, minLogProb: threshold })).completion.trimEnd();
+      if (!got) continue;
+      shown++;
+      if (c.expected.startsWith(got)) {
+        right++;
+        rightChars += got.length;
+      }
+    }
+    gate.push({
+      threshold,
+      showRate: round(shown / gateCases.length, 3),
+      precision: shown ? round(right / shown, 3) : null,
+      rightCharsPerCursor: round(rightChars / gateCases.length, 2),
     });
-  const gate = {
-    meanLogProb: table((o) => o.confidence, [-0.05, -0.1, -0.15, -0.2, -0.3, -0.5, -0.7, -1, -1.5, -Infinity]),
-    minLogProb: table((o) => o.weakest, [-0.2, -0.5, -1, -1.5, -2, -2.5, -3, -4, -Infinity]),
-  };
+  }
+  // The all-or-nothing rule for comparison: the whole completion shown only when every token passed.
+  const allOrNothing = [-0.2, -0.5, -1, -1.5, -Infinity].map((threshold) => {
+    const shown = outcomes.filter((o) => o.weakest >= threshold);
+    return {
+      threshold,
+      showRate: round(shown.length / cases.length, 3),
+      precision: shown.length ? round(shown.filter((o) => o.right).length / shown.length, 3) : null,
+    };
+  });
 
   // Decode speed: greedy tokens after a realistic prompt, end-of-text suppressed.
   const prompt = lm.encode(scored[0].text.slice(0, 2000)).slice(0, 400);
@@ -83,7 +105,7 @@ export async function benchModel(args: string[]): Promise<unknown> {
   return {
     heldout: { files: scored.length, bytes: score.bytes, bitsPerByte: round(score.bitsPerByte, 3), xz9BitsPerByte: round((xzBytes * 8) / all.byteLength, 3) },
     lineCompletion: { cases: cases.length, exact, exactRate: round(exact / cases.length, 3), p50Ms: round(percentile(ms, 50), 1), p90Ms: round(percentile(ms, 90), 1), sampleMisses: misses },
-    tabGate: gate,
+    tabGate: { confidentStart: gate, allOrNothing },
     decode: { tokens: decoded, tokensPerSecond: round((decoded / decodeMs) * 1000, 0) },
     prefill: { tokens: long.length, medianMs: round(percentile(prefills, 50), 1) },
   };

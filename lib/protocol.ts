@@ -85,6 +85,8 @@ export interface TabPartial {
 /** Events the server sends. */
 export interface ServerEvents {
   'tab:partial': (msg: TabPartial) => void;
+  /** The share link this session came through was revoked; the server disconnects next. */
+  'session:revoked': (msg: { reason: 'link-revoked' }) => void;
   'doc:update': (msg: { path: string; epoch: string; update: Uint8Array }) => void;
   'doc:saved': (msg: { path: string; savedAt: number }) => void;
   /** The live document was dropped (file deleted, renamed, replaced by binary content). */

@@ -18,6 +18,8 @@ import { WorkspaceStore } from './workspace-store';
 interface SocketData {
   workspaceId: string;
   role: Role;
+  /** The share link this socket authenticated with: revoking it ends the session. */
+  linkId: string;
   author: string;
   open: Set<string>;
 }
@@ -41,7 +43,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
       const token = typeof auth.token === 'string' ? auth.token : undefined;
       const access = WorkspaceStore.isWorkspaceId(workspaceId) ? await authorize(links, socket.handshake.headers, workspaceId, token) : null;
       if (!access || !(await store.exists(workspaceId))) return next(new Error('unauthorized'));
-      const data: SocketData = { workspaceId, role: access.role, author: authorOf(access), open: new Set() };
+      const data: SocketData = { workspaceId, role: access.role, linkId: access.link.id, author: authorOf(access), open: new Set() };
       socket.data = data;
       next();
     } catch {

@@ -8,9 +8,13 @@
  *   POST /api/workspaces/<id>/dirs/<path>
  *   POST /api/workspaces/<id>/rename             {from, to}
  *   GET  /api/workspaces/<id>/history/<path>     -> {edits: [...]} (recent edits of an open file)
+ *   GET  /api/workspaces/<id>/links              -> {links: [{id, role, createdAt}]} (never tokens)
+ *   POST /api/workspaces/<id>/links              {role} -> 201 {link: {id, role, createdAt}, url}
+ *   DELETE /api/workspaces/<id>/links/<linkId>   -> {id, revoked: true}; the link stops working at once
  *   GET  /s/<token>                              -> 303 to /w/<id>, setting the workspace cookie
+ *                                                   (rate-limited per client; bad tokens all look alike)
  *   GET  /w/<id>                                 -> page (Next) when the request carries access
- * Errors are JSON {error: {code, message}} with a 4xx/5xx status.
+ * Errors are JSON {error: {code, message}} with a 4xx/5xx status. Link management needs the edit role.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -21,7 +25,8 @@ import { RequestError } from './errors';
 import { canonicalPath } from './request-path';
 import type { FileOperations } from './file-operations';
 import type { LiveDocs } from './live-docs';
-import type { ShareLinks } from './share-links';
+import type { RateLimit } from './rate-limit';
+import { ShareLinks } from './share-links';
 import { WorkspaceStore } from './workspace-store';
 
 export interface RouteContext {
@@ -32,12 +37,34 @@ export interface RouteContext {
   backplane: Backplane;
   /** Absolute base URL for share links; defaults to the request's own host. */
   publicUrl: string | null;
+  /** Limits share-link exchanges per client address. */
+  exchangeLimit: RateLimit;
+  /** Called after a link is revoked: sessions opened through it must end everywhere. */
+  linkRevoked: (workspaceId: string, linkId: string) => void;
 }
+
+/**
+ * The workspace page may load and connect to this server only. Next's hydration scripts are
+ * inline, and its development runtime evaluates code, hence those allowances.
+ */
+export const WORKSPACE_PAGE_CSP = [
+  "default-src 'self'",
+  `script-src 'self' 'unsafe-inline'${process.env.NODE_ENV === 'production' ? '' : " 'unsafe-eval'"}`,
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 /** Small JSON bodies (rename requests); file bodies use MAX_UPLOAD_BYTES. */
 const MAX_JSON_BYTES = 64 * 1024;
 
 const renameBody = z.strictObject({ from: z.string(), to: z.string() });
+const linkBody = z.strictObject({ role: z.enum(['edit', 'view']) });
 
 /** Returns false when the request is not one of ours (Next handles it). */
 export async function handleRoute(ctx: RouteContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -62,6 +89,7 @@ export async function handleRoute(ctx: RouteContext, req: IncomingMessage, res: 
         return true;
       }
       res.setHeader('Referrer-Policy', 'no-referrer');
+      res.setHeader('Content-Security-Policy', WORKSPACE_PAGE_CSP);
       return false;
     }
     return false;
@@ -83,7 +111,7 @@ async function apiRoute(ctx: RouteContext, req: IncomingMessage, res: ServerResp
     const id = await ctx.store.create();
     const edit = await ctx.links.create(id, 'edit');
     const view = await ctx.links.create(id, 'view');
-    const base = ctx.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+    const base = baseUrl(ctx, req);
     return sendJson(res, 201, { id, editUrl: `${base}/s/${edit.token}`, viewUrl: `${base}/s/${view.token}` });
   }
 
@@ -140,6 +168,25 @@ async function apiRoute(ctx: RouteContext, req: IncomingMessage, res: ServerResp
     await ctx.files.rename(id, from, to);
     return sendJson(res, 200, { from, to });
   }
+  if (rest[0] === 'links' && rest.length === 1 && method === 'GET') {
+    needEdit();
+    const links = await ctx.links.list(id);
+    return sendJson(res, 200, { links: links.map(({ id: linkId, role, createdAt }) => ({ id: linkId, role, createdAt })) });
+  }
+  if (rest[0] === 'links' && rest.length === 1 && method === 'POST') {
+    needEdit();
+    const parsed = linkBody.safeParse(parseJson(await readBody(req, MAX_JSON_BYTES)));
+    if (!parsed.success) throw new RequestError(400, 'bad-request', 'expected {"role": "edit" | "view"}');
+    const { link, token } = await ctx.links.create(id, parsed.data.role);
+    return sendJson(res, 201, { link: { id: link.id, role: link.role, createdAt: link.createdAt }, url: `${baseUrl(ctx, req)}/s/${token}` });
+  }
+  if (rest[0] === 'links' && rest.length === 2 && method === 'DELETE') {
+    needEdit();
+    const linkId = rest[1];
+    if (!ShareLinks.isLinkId(linkId) || !(await ctx.links.revoke(id, linkId))) throw new RequestError(404, 'not-found', 'no such link');
+    ctx.linkRevoked(id, linkId);
+    return sendJson(res, 200, { id: linkId, revoked: true });
+  }
   if (rest[0] === 'history' && rest.length > 1 && method === 'GET') {
     needEdit();
     const path = pathFromSegments(rest.slice(1));
@@ -148,8 +195,16 @@ async function apiRoute(ctx: RouteContext, req: IncomingMessage, res: ServerResp
   throw new RequestError(404, 'not-found', 'no such API route');
 }
 
+function baseUrl(ctx: RouteContext, req: IncomingMessage): string {
+  return ctx.publicUrl ?? `http://${req.headers.host ?? 'localhost'}`;
+}
+
 async function exchangeLink(ctx: RouteContext, req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
   res.setHeader('Referrer-Policy', 'no-referrer');
+  if (!ctx.exchangeLimit.allow(req.socket.remoteAddress ?? 'unknown')) {
+    res.setHeader('Retry-After', '60');
+    return sendHtml(res, 429, 'Too many attempts', 'Wait a minute, then open the link again.');
+  }
   const link = await ctx.links.lookup(token);
   if (!link || !(await ctx.store.exists(link.workspaceId))) {
     return sendHtml(res, 404, 'This link is not valid', 'It may have been mistyped or revoked.');

@@ -15,7 +15,9 @@ import { attachCollaboration, docRoom } from './collab-socket';
 import type { Config } from './config';
 import { DocStateStore } from './doc-state-store';
 import { FileOperations } from './file-operations';
-import { handleRoute, sendError } from './http-routes';
+import { handleRoute, sendError, type RouteContext } from './http-routes';
+import { LinkRevocations } from './link-revocations';
+import { RateLimit } from './rate-limit';
 import { LiveDocs } from './live-docs';
 import { ShareLinks } from './share-links';
 import { WorkspaceEvents } from './workspace-events';
@@ -38,6 +40,9 @@ export interface LookaheadServer {
   /** Saves every open document, then closes sockets, the backplane and the HTTP server. */
   close(): Promise<void>;
 }
+
+/** Share-link exchanges per client address and minute: plenty for people, nothing for guessing. */
+const EXCHANGES_PER_MINUTE = 30;
 
 const TEMPLATE_DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'template');
 
@@ -76,7 +81,17 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
   );
   attachCollaboration(io, { links, liveDocs, store, tab });
 
-  const routes = { store, links, liveDocs, files, backplane, publicUrl: config.publicUrl };
+  const revocations = await LinkRevocations.start(io, backplane);
+  const routes: RouteContext = {
+    store,
+    links,
+    liveDocs,
+    files,
+    backplane,
+    publicUrl: config.publicUrl,
+    exchangeLimit: new RateLimit(EXCHANGES_PER_MINUTE, 60_000),
+    linkRevoked: (workspaceId, linkId) => void revocations.revoked(workspaceId, linkId).catch(() => {}),
+  };
   http.on('request', (req, res) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     handleRoute(routes, req, res)
@@ -107,6 +122,7 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
       await liveDocs.close();
       await tab.close();
       await events.stop().catch(() => {});
+      await revocations.stop().catch(() => {});
       // Closing the transports (not disconnecting the sockets) lets clients reconnect on their own
       // to the next server process, with whatever they type meanwhile.
       await new Promise<void>((resolve) => io.close(() => resolve()));
