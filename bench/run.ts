@@ -1,8 +1,9 @@
 /** `npm run -s bench -- <name> [--json] [options]`: runs one benchmark and prints its JSON. */
+import { benchLang } from './lang-bench';
 import { benchModel } from './model';
 import { benchTab } from './tab';
 
-const benches: Record<string, (args: string[]) => Promise<unknown>> = { model: benchModel, tab: benchTab };
+const benches: Record<string, (args: string[]) => Promise<unknown>> = { model: benchModel, tab: benchTab, lang: benchLang };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = benches[name ?? ''];

@@ -4,14 +4,18 @@ import { EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
+import type { LangLocation } from '../lib/protocol';
+import { isScriptPath } from '../lib/script-files';
 import { collab } from './editor/collab';
 import { cursorOf, type CursorPosition } from './editor/cursor-position';
 import { DocSync, type DocStatus } from './editor/doc-sync';
 import { commonExtensions } from './editor/editor-extensions';
 import { ghostText } from './editor/ghost-text';
+import { languageCompletions, languageIntel, showDiagnostics } from './editor/language-intel';
 import { readOnlyCompartment } from './editor/read-only';
 import { socketTabSource } from './editor/tab-source';
 import { LargeFileView } from './LargeFileView';
+import type { ProblemsStore } from './problems-store';
 import type { WorkspaceApi } from './workspace-api';
 
 export interface EditorCallbacks {
@@ -21,33 +25,44 @@ export interface EditorCallbacks {
   onView: (path: string, view: EditorView | null) => void;
 }
 
+/** What a TypeScript or JavaScript editor needs from the workspace for language intelligence. */
+export interface LanguageTools {
+  problems: ProblemsStore;
+  goTo: (path: string, offset: number) => void;
+  showReferences: (locations: LangLocation[]) => void;
+}
+
 interface DocEditorProps extends EditorCallbacks {
   path: string;
   socket: Socket;
   api: WorkspaceApi;
   viewOnly: boolean;
   active: boolean;
+  language: LanguageTools;
 }
 
 /**
  * One open file: its live document (DocSync) and, for text, a CodeMirror view bound to it.
  * Lives as long as the tab, so undo history and scroll position survive tab switches.
  */
-export function DocEditor({ path, socket, api, viewOnly, active, ...callbacks }: DocEditorProps) {
+export function DocEditor({ path, socket, api, viewOnly, active, language, ...callbacks }: DocEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   const [status, setStatus] = useState<DocStatus | null>(null);
   // Latest props for callbacks made from inside CodeMirror and DocSync, which are set up once.
-  const latest = useRef({ callbacks, viewOnly, active });
+  const latest = useRef({ callbacks, viewOnly, active, language });
   useEffect(() => {
-    latest.current = { callbacks, viewOnly, active };
+    latest.current = { callbacks, viewOnly, active, language };
   });
 
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
     const sync = new DocSync(socket, path);
+    const script = isScriptPath(path);
+    const editable = () => !(sync.getStatus().readOnly || latest.current.viewOnly);
     let readOnly: ReturnType<typeof readOnlyCompartment> | null = null;
+    let unsubscribeProblems = () => {};
     const unsubscribe = sync.subscribe((s) => {
       const locked = s.readOnly || latest.current.viewOnly;
       if (!viewRef.current && s.kind === 'text' && s.phase === 'live') {
@@ -59,13 +74,37 @@ export function DocEditor({ path, socket, api, viewOnly, active, ...callbacks }:
             doc: sync.text.toString(),
             extensions: [
               collab(sync.text),
-              ghostText(socketTabSource(socket, path, () => !(sync.getStatus().readOnly || latest.current.viewOnly))),
-              commonExtensions(path, (pos) => latest.current.active && latest.current.callbacks.onCursor(path, pos)),
+              ghostText(socketTabSource(socket, path, editable)),
+              commonExtensions(
+                path,
+                (pos) => latest.current.active && latest.current.callbacks.onCursor(path, pos),
+                script ? [languageCompletions(socket, path)] : undefined,
+              ),
+              script
+                ? languageIntel({
+                    socket,
+                    path,
+                    editable,
+                    goTo: (target, offset) => latest.current.language.goTo(target, offset),
+                    showReferences: (locations) => latest.current.language.showReferences(locations),
+                  })
+                : [],
               readOnly.extension,
             ],
           }),
         });
         viewRef.current = view;
+        if (script) {
+          const { problems } = latest.current.language;
+          let shown = problems.get(path);
+          showDiagnostics(view, shown);
+          unsubscribeProblems = problems.subscribe(() => {
+            if (problems.get(path) === shown) return;
+            shown = problems.get(path);
+            showDiagnostics(view, shown);
+          });
+          problems.start();
+        }
         latest.current.callbacks.onView(path, view);
       } else if (viewRef.current && readOnly) {
         readOnly.set(viewRef.current, locked);
@@ -75,6 +114,7 @@ export function DocEditor({ path, socket, api, viewOnly, active, ...callbacks }:
     });
     return () => {
       unsubscribe();
+      unsubscribeProblems();
       latest.current.callbacks.onView(path, null);
       viewRef.current?.destroy();
       viewRef.current = null;

@@ -1,7 +1,7 @@
 'use client';
 
 import type { Socket } from 'socket.io-client';
-import { DocEditor, type EditorCallbacks } from './DocEditor';
+import { DocEditor, type EditorCallbacks, type LanguageTools } from './DocEditor';
 import type { TabInfo } from './TabBar';
 import type { WorkspaceApi } from './workspace-api';
 import { formatKeys } from './platform';
@@ -12,14 +12,15 @@ interface EditorPaneProps extends EditorCallbacks {
   socket: Socket;
   api: WorkspaceApi;
   viewOnly: boolean;
+  language: LanguageTools;
 }
 
 /** Every open tab's editor; only the active one is visible, the others stay mounted. */
-export function EditorPane({ tabs, active, socket, api, viewOnly, ...callbacks }: EditorPaneProps) {
+export function EditorPane({ tabs, active, socket, api, viewOnly, language, ...callbacks }: EditorPaneProps) {
   return (
     <div className="editor-pane">
       {tabs.map((tab) => (
-        <DocEditor key={tab.key} path={tab.path} socket={socket} api={api} viewOnly={viewOnly} active={tab.path === active} {...callbacks} />
+        <DocEditor key={tab.key} path={tab.path} socket={socket} api={api} viewOnly={viewOnly} active={tab.path === active} language={language} {...callbacks} />
       ))}
       {tabs.length === 0 && (
         <div className="editor-empty">

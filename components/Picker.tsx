@@ -14,6 +14,8 @@ export interface PickerItem {
 
 interface PickerProps<T extends PickerItem> {
   testId: string;
+  /** Test id of the dialog itself (testId names its filter box). */
+  dialogTestId?: string;
   placeholder: string;
   ariaLabel: string;
   /** Items to show for the current query, best first. */
@@ -27,7 +29,7 @@ interface PickerProps<T extends PickerItem> {
  * A modal list with a filter box, shared by quick open and the command palette. Arrow keys move
  * the selection, Enter picks, Esc or a click outside closes.
  */
-export function Picker<T extends PickerItem>({ testId, placeholder, ariaLabel, search, onPick, onClose, emptyText }: PickerProps<T>) {
+export function Picker<T extends PickerItem>({ testId, dialogTestId, placeholder, ariaLabel, search, onPick, onClose, emptyText }: PickerProps<T>) {
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState(0);
   const items = useMemo(() => search(query), [search, query]);
@@ -58,7 +60,7 @@ export function Picker<T extends PickerItem>({ testId, placeholder, ariaLabel, s
   const listId = `${testId}-list`;
   return (
     <div className="overlay overlay-top" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="picker" role="dialog" aria-label={ariaLabel}>
+      <div className="picker" role="dialog" aria-label={ariaLabel} data-testid={dialogTestId}>
         <input
           className="picker-input"
           data-testid={testId}

@@ -12,6 +12,8 @@ interface StatusBarProps {
   saveState: SaveState | null;
   language: string | null;
   cursor: CursorPosition | null;
+  problems: { errors: number; warnings: number };
+  onProblems: () => void;
 }
 
 const connectionText: Record<ConnectionState, string> = {
@@ -26,7 +28,7 @@ const saveText: Record<SaveState, string> = {
   'offline-unsaved': 'Unsaved (offline)',
 };
 
-export function StatusBar({ connection, role, saveState, language, cursor }: StatusBarProps) {
+export function StatusBar({ connection, role, saveState, language, cursor, problems, onProblems }: StatusBarProps) {
   return (
     <footer className={'status-bar connection-' + connection}>
       <span className="status-item" data-testid="connection-state" data-state={connection} role="status">
@@ -43,6 +45,16 @@ export function StatusBar({ connection, role, saveState, language, cursor }: Sta
           {saveText[saveState]}
         </span>
       )}
+      <button
+        className="status-item status-button"
+        data-testid="problems-count"
+        title="Problems (errors, warnings)"
+        aria-label={`${problems.errors} ${problems.errors === 1 ? 'error' : 'errors'}, ${problems.warnings} ${problems.warnings === 1 ? 'warning' : 'warnings'}`}
+        onClick={onProblems}
+      >
+        <span className={problems.errors ? 'status-errors' : undefined}>⊗ {problems.errors}</span>
+        <span className={problems.warnings ? 'status-warnings' : undefined}>⚠ {problems.warnings}</span>
+      </button>
       <span className="status-spacer" />
       {cursor && (
         <span className="status-item" data-testid="cursor-position">

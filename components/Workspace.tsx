@@ -1,15 +1,20 @@
 'use client';
 
-import type { EditorView } from '@codemirror/view';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { EditorView } from '@codemirror/view';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import type { LangLocation } from '../lib/protocol';
 import { buildCommands, type Command } from './commands';
 import { CommandPalette } from './CommandPalette';
 import type { CursorPosition } from './editor/cursor-position';
 import type { DocStatus, SaveState } from './editor/doc-sync';
 import { languageForPath } from './editor/language-for-path';
+import type { LanguageTools } from './DocEditor';
 import { EditorPane } from './EditorPane';
 import { FileTree, type FileTreeHandle } from './FileTree';
+import { ProblemsStore } from './problems-store';
+import { countProblems, ProblemsPanel } from './ProblemsPanel';
 import { QuickOpen } from './QuickOpen';
+import { ReferencesPicker } from './ReferencesPicker';
 import { StatusBar } from './StatusBar';
 import { TabBar } from './TabBar';
 import { initialTabs, tabsReducer } from './tabs-state';
@@ -21,9 +26,19 @@ import { useRememberedTabs } from './use-remembered-tabs';
 import { useWorkspaceSocket } from './use-workspace-socket';
 import { WorkspaceApi } from './workspace-api';
 
-type Overlay = 'quick-open' | 'palette' | null;
+type Overlay = 'quick-open' | 'palette' | { references: LangLocation[] } | null;
 
-/** The IDE for one workspace: file tree, tabs, editors, status bar, quick open and command palette. */
+/** Puts the cursor at `offset` and scrolls it into the middle of the view. */
+function reveal(view: EditorView, offset: number): void {
+  const pos = Math.min(offset, view.state.doc.length);
+  view.dispatch({ selection: { anchor: pos }, effects: EditorView.scrollIntoView(pos, { y: 'center' }) });
+  view.focus();
+}
+
+/**
+ * The IDE for one workspace: file tree, tabs, editors, status bar, quick open, command palette,
+ * and the Problems panel.
+ */
 export function Workspace({ id }: { id: string }) {
   const api = useMemo(() => new WorkspaceApi(id), [id]);
   const { info, error: infoError } = useWorkspaceInfo(api);
@@ -34,7 +49,10 @@ export function Workspace({ id }: { id: string }) {
   const [cursor, setCursor] = useState<CursorPosition | null>(null);
   const [sidebar, setSidebar] = useState(true);
   const [overlay, setOverlay] = useState<Overlay>(null);
+  const [problemsOpen, setProblemsOpen] = useState(false);
   const views = useRef(new Map<string, EditorView>());
+  /** Where to put the cursor once a file opened by go-to-definition (or a problem) is shown. */
+  const pendingReveal = useRef<{ path: string; offset: number } | null>(null);
   const tree = useRef<FileTreeHandle>(null);
   const activeRef = useRef(active);
   useLayoutEffect(() => {
@@ -50,6 +68,40 @@ export function Workspace({ id }: { id: string }) {
   }, []);
 
   const openFile = useCallback((path: string) => dispatch({ type: 'open', path }), []);
+  const problems = useMemo(() => (socket ? new ProblemsStore(socket) : null), [socket]);
+  useEffect(() => () => problems?.destroy(), [problems]);
+  const problemsVersion = useSyncExternalStore(
+    useCallback((listener: () => void) => problems?.subscribe(listener) ?? (() => {}), [problems]),
+    () => problems?.getVersion() ?? 0,
+    () => 0,
+  );
+  const problemCounts = useMemo(() => countProblems(problems?.all() ?? []), [problems, problemsVersion]);
+
+  /** Reveals the pending position if its file's editor is the active one (after its own focus frame). */
+  const revealPending = useCallback(() => {
+    const pending = pendingReveal.current;
+    const view = pending && pending.path === activeRef.current ? views.current.get(pending.path) : undefined;
+    if (!pending || !view) return;
+    pendingReveal.current = null;
+    requestAnimationFrame(() => reveal(view, pending.offset));
+  }, []);
+  const goTo = useCallback(
+    (path: string, offset: number) => {
+      pendingReveal.current = { path, offset };
+      if (path === activeRef.current) revealPending();
+      else openFile(path);
+    },
+    [openFile, revealPending],
+  );
+  useEffect(() => revealPending(), [active, revealPending]);
+  const language: LanguageTools | null = useMemo(
+    () => (problems ? { problems, goTo, showReferences: (locations: LangLocation[]) => setOverlay({ references: locations }) } : null),
+    [problems, goTo],
+  );
+  const toggleProblems = useCallback(() => {
+    problems?.start();
+    setProblemsOpen((open) => !open);
+  }, [problems]);
   useRememberedTabs(id, listing, tabs, active, openFile);
   const closeTab = useCallback((path: string) => {
     dispatch({ type: 'close', path });
@@ -87,10 +139,14 @@ export function Workspace({ id }: { id: string }) {
   const onCursor = useCallback((path: string, position: CursorPosition) => {
     if (path === activeRef.current) setCursor(position);
   }, []);
-  const onView = useCallback((path: string, view: EditorView | null) => {
-    if (view) views.current.set(path, view);
-    else views.current.delete(path);
-  }, []);
+  const onView = useCallback(
+    (path: string, view: EditorView | null) => {
+      if (view) views.current.set(path, view);
+      else views.current.delete(path);
+      if (view) revealPending();
+    },
+    [revealPending],
+  );
 
   const showSidebarThen = (action: () => void) => {
     setSidebar(true);
@@ -109,6 +165,7 @@ export function Workspace({ id }: { id: string }) {
     closeTab: closeActive,
     toggleSidebar: () => setSidebar((s) => !s),
     quickOpen: () => setOverlay('quick-open'),
+    toggleProblems,
   });
 
   useGlobalShortcuts({
@@ -116,6 +173,7 @@ export function Workspace({ id }: { id: string }) {
     commandPalette: () => setOverlay('palette'),
     closeTab: closeActive,
     toggleSidebar: () => setSidebar((s) => !s),
+    toggleProblems,
   });
 
   const closeOverlay = useCallback(() => {
@@ -134,7 +192,7 @@ export function Workspace({ id }: { id: string }) {
       </div>
     );
   }
-  if (!info || !socket) return <div className="workspace-message subtle">Loading workspace…</div>;
+  if (!info || !socket || !problems || !language) return <div className="workspace-message subtle">Loading workspace…</div>;
 
   return (
     <div className="workspace" data-role={info.role}>
@@ -168,10 +226,12 @@ export function Workspace({ id }: { id: string }) {
             socket={socket}
             api={api}
             viewOnly={!canEdit}
+            language={language}
             onStatus={onStatus}
             onCursor={onCursor}
             onView={onView}
           />
+          {problemsOpen && <ProblemsPanel problems={problems} onOpen={goTo} onClose={() => setProblemsOpen(false)} />}
         </main>
       </div>
       <StatusBar
@@ -180,6 +240,8 @@ export function Workspace({ id }: { id: string }) {
         saveState={active ? (saveStates[active] ?? 'saved') : null}
         language={active ? languageForPath(active).name : null}
         cursor={active ? cursor : null}
+        problems={problemCounts}
+        onProblems={toggleProblems}
       />
       {overlay === 'quick-open' && (
         <QuickOpen
@@ -199,6 +261,16 @@ export function Workspace({ id }: { id: string }) {
           onRun={(command) => {
             closeOverlay();
             command.run();
+          }}
+          onClose={closeOverlay}
+        />
+      )}
+      {overlay !== null && typeof overlay === 'object' && (
+        <ReferencesPicker
+          locations={overlay.references}
+          onPick={(location) => {
+            setOverlay(null);
+            goTo(location.path, location.from);
           }}
           onClose={closeOverlay}
         />

@@ -1,5 +1,6 @@
 import type { EditorView } from '@codemirror/view';
 import { editorCommands } from './editor/editor-commands';
+import { findReferences, goToDefinition, renameSymbol } from './editor/language-intel';
 import { formatKeys } from './platform';
 
 /** A command-palette entry. Commands are data so the palette, menus and shortcuts share them. */
@@ -24,6 +25,7 @@ export interface CommandContext {
   closeTab: () => void;
   toggleSidebar: () => void;
   quickOpen: () => void;
+  toggleProblems: () => void;
 }
 
 export function buildCommands(ctx: CommandContext): Command[] {
@@ -45,7 +47,11 @@ export function buildCommands(ctx: CommandContext): Command[] {
     { id: 'editor.gotoLine', title: 'Go to Line', keybinding: 'Mod-Alt-g', enabled: ctx.hasActiveFile, run: onEditor(editorCommands.gotoLine) },
     { id: 'editor.undo', title: 'Undo', keybinding: 'Mod-z', enabled: ctx.hasActiveFile && editable, run: onEditor(editorCommands.undo) },
     { id: 'editor.redo', title: 'Redo', keybinding: 'Mod-Shift-z', enabled: ctx.hasActiveFile && editable, run: onEditor(editorCommands.redo) },
+    { id: 'editor.definition', title: 'Go to Definition', keybinding: 'F12', enabled: ctx.hasActiveFile, run: onEditor(goToDefinition) },
+    { id: 'editor.references', title: 'Find References', keybinding: 'Shift-F12', enabled: ctx.hasActiveFile, run: onEditor(findReferences) },
+    { id: 'editor.renameSymbol', title: 'Rename Symbol', keybinding: 'F2', enabled: ctx.hasActiveFile && editable, run: onEditor(renameSymbol) },
     { id: 'view.sidebar', title: 'Toggle Sidebar', keybinding: 'Mod-b', run: ctx.toggleSidebar },
+    { id: 'view.problems', title: 'Toggle Problems', keybinding: 'Mod-Shift-m', run: ctx.toggleProblems },
     { id: 'file.quickOpen', title: 'Quick Open', keybinding: 'Mod-p', run: ctx.quickOpen },
   ];
   return list.map((c) => (c.keybinding ? { ...c, keybinding: formatKeys(c.keybinding) } : c));

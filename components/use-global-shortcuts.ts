@@ -8,6 +8,7 @@ export interface Shortcuts {
   commandPalette: () => void;
   closeTab: () => void;
   toggleSidebar: () => void;
+  toggleProblems: () => void;
 }
 
 /**
@@ -30,6 +31,7 @@ export function useGlobalShortcuts(shortcuts: Shortcuts): void {
       else if (mod && !e.shiftKey && key === 'p') action = ref.current.quickOpen;
       else if (mod && !e.shiftKey && key === 'w') action = ref.current.closeTab;
       else if (mod && !e.shiftKey && key === 'b') action = ref.current.toggleSidebar;
+      else if (mod && e.shiftKey && key === 'm') action = ref.current.toggleProblems;
       if (!action) return;
       e.preventDefault();
       e.stopPropagation();

@@ -34,3 +34,12 @@ export const EDIT_HISTORY_LENGTH = 500;
 
 /** Bytes of a file inspected for NUL bytes to decide that it is binary (git uses the same idea). */
 export const BINARY_SNIFF_BYTES = 8000;
+
+/** Longest name a rename accepts: far beyond any real identifier, small enough to bound the edit. */
+export const MAX_IDENTIFIER_LENGTH = 256;
+
+/** Diagnostics kept and sent per file: a file with more is broken beyond what a list helps with. */
+export const MAX_DIAGNOSTICS_PER_FILE = 500;
+
+/** Completion entries sent per request; the editor filters further as the user types. */
+export const MAX_COMPLETIONS = 400;

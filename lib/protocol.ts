@@ -6,7 +6,7 @@
  * Durable traffic (document updates) and ephemeral traffic (presence, later) use separate events.
  */
 import { z } from 'zod';
-import { MAX_PATH_LENGTH, MAX_UPDATE_BYTES } from './limits';
+import { MAX_EDITABLE_BYTES, MAX_IDENTIFIER_LENGTH, MAX_PATH_LENGTH, MAX_UPDATE_BYTES } from './limits';
 
 const bytes = (max: number) =>
   z
@@ -14,6 +14,9 @@ const bytes = (max: number) =>
     .refine((v) => v.byteLength <= max, { message: `binary data larger than ${max} bytes` });
 
 const path = z.string().min(1).max(MAX_PATH_LENGTH);
+
+/** A UTF-16 offset into a document's text (the same unit as CodeMirror positions). */
+const offset = z.number().int().nonnegative().max(MAX_EDITABLE_BYTES);
 
 /** An opaque id naming one lineage of a live document; a client whose copy has another epoch must
  * not merge it (its history is unrelated) and starts from the server's copy instead. */
@@ -45,6 +48,18 @@ export const clientEvents = {
   }),
   /** Cancel a request (the user moved on). */
   'tab:cancel': z.strictObject({ requestId: z.number().int().nonnegative() }),
+  /**
+   * Language intelligence for TypeScript and JavaScript files, answered from the workspace's
+   * language service over the live text of its documents. Other files get empty answers.
+   */
+  'lang:hover': z.strictObject({ path, offset }),
+  'lang:definition': z.strictObject({ path, offset }),
+  'lang:references': z.strictObject({ path, offset }),
+  'lang:completions': z.strictObject({ path, offset }),
+  /** Renames the symbol at `offset` in every file of the workspace (edit links only). */
+  'lang:rename': z.strictObject({ path, offset, newName: z.string().min(1).max(MAX_IDENTIFIER_LENGTH) }),
+  /** Every known diagnostic of the workspace, or of one file; starts the language service. */
+  'lang:problems': z.strictObject({ path: path.optional() }),
 } as const;
 
 export type ClientEventName = keyof typeof clientEvents;
@@ -75,6 +90,41 @@ export type TabReply =
   | { requestId: number; completion: string; replace: number; confidence: number }
   | { requestId: number; completion: null; reason: 'cancelled' | 'stale' | 'secret' | 'binary' | 'unconfident' | 'empty' | 'unavailable' };
 
+/** A problem the language service found, at UTF-16 offsets of the text it checked. */
+export interface LangDiagnostic {
+  from: number;
+  to: number;
+  /** 1-based line and column of `from`, for lists. */
+  line: number;
+  col: number;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  code: number;
+}
+
+/** A place in a workspace file: a definition, a reference. `lineText` is the line it is on. */
+export interface LangLocation {
+  path: string;
+  from: number;
+  to: number;
+  line: number;
+  col: number;
+  lineText: string;
+}
+
+/** What `lang:hover` answers: the symbol's type (as TypeScript prints it) and documentation. */
+export type LangHoverReply = { hover: { from: number; to: number; display: string; docs: string } | null };
+export type LangLocationsReply = { locations: LangLocation[] };
+export interface LangCompletion {
+  label: string;
+  /** TypeScript's kind of the entry (function, method, property, keyword, ...). */
+  kind: string;
+}
+export type LangCompletionsReply = { completions: LangCompletion[]; isMember: boolean };
+/** What `lang:rename` answers: the files changed and how many places in each. */
+export type LangRenameReply = { files: { path: string; edits: number }[] };
+export type LangProblemsReply = { problems: { path: string; diagnostics: LangDiagnostic[] }[] };
+
 /** A suggestion still being generated (every version of it passed the confidence gate). */
 export interface TabPartial {
   requestId: number;
@@ -92,6 +142,8 @@ export interface ServerEvents {
   /** The live document was dropped (file deleted, renamed, replaced by binary content). */
   'doc:reset': (msg: { path: string; reason: 'deleted' | 'renamed' | 'replaced'; to?: string }) => void;
   'tree:changed': (msg: { reason: 'created' | 'deleted' | 'renamed' | 'written'; path: string; to?: string }) => void;
+  /** A file's diagnostics changed (sent to every socket of the workspace). */
+  'lang:diagnostics': (msg: { path: string; diagnostics: LangDiagnostic[] }) => void;
   'error:message': (msg: { event: string; error: ProtocolError }) => void;
 }
 

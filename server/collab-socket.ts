@@ -9,6 +9,8 @@ import { clientEvents, describeZodError, type ClientEvent, type ClientEventName,
 import { authorize, authorOf } from './auth';
 import { RequestError } from './errors';
 import { canonicalPath } from './request-path';
+import { languageHandlers } from './language/language-socket';
+import type { LanguageWorkspaces } from './language/language-workspaces';
 import type { LiveDocs } from './live-docs';
 import type { ShareLinks } from './share-links';
 import type { TabCompletions } from './tab-completions';
@@ -33,8 +35,11 @@ function isEmptyUpdate(update: Uint8Array): boolean {
   return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 }
 
-export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveDocs: LiveDocs; store: WorkspaceStore; tab: TabCompletions }): void {
-  const { links, liveDocs, store, tab } = deps;
+export function attachCollaboration(
+  io: Server,
+  deps: { links: ShareLinks; liveDocs: LiveDocs; store: WorkspaceStore; tab: TabCompletions; languages: LanguageWorkspaces },
+): void {
+  const { links, liveDocs, store, tab, languages } = deps;
 
   io.use(async (socket, next) => {
     try {
@@ -54,6 +59,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
   io.on('connection', (socket: Socket) => {
     const data = socket.data as SocketData;
     void socket.join(workspaceRoom(data.workspaceId));
+    languages.socketConnected(data.workspaceId);
 
     const handlers: { [E in ClientEventName]: (msg: ClientEvent<E>) => Promise<unknown> } = {
       'doc:open': async (msg) => {
@@ -64,6 +70,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
         liveDocs.attach(doc, socket.id);
         data.open.add(path);
         await socket.join(docRoom(data.workspaceId, path));
+        languages.fileOpened(data.workspaceId, path);
         // A client of the same epoch gets only what it lacks; any other client gets everything.
         const sameEpoch = msg.epoch === doc.epoch && msg.stateVector;
         let update: Uint8Array;
@@ -109,6 +116,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
         await liveDocs.detach(data.workspaceId, path, socket.id);
         return {};
       },
+      ...languageHandlers(languages, liveDocs, data),
     };
 
     socket.onAny((event: string, ...args: unknown[]) => {
@@ -129,6 +137,7 @@ export function attachCollaboration(io: Server, deps: { links: ShareLinks; liveD
 
     socket.on('disconnect', () => {
       tab.socketClosed(socket.id);
+      languages.socketDisconnected(data.workspaceId);
       for (const path of data.open) void liveDocs.detach(data.workspaceId, path, socket.id);
       data.open.clear();
     });

@@ -61,6 +61,7 @@ export type OpenResult = { kind: 'text'; doc: LiveDoc } | { kind: 'binary' | 'to
 export class LiveDocs {
   private docs = new Map<string, LiveDoc>();
   private loading = new Map<string, Promise<OpenResult>>();
+  private textListeners: ((doc: LiveDoc, text: string) => void)[] = [];
 
   constructor(
     private readonly store: WorkspaceStore,
@@ -86,6 +87,11 @@ export class LiveDocs {
   /** The recent edits of an open file (null when the file is not open in this process). */
   history(workspaceId: string, path: string): readonly EditRecord[] | null {
     return this.get(workspaceId, path)?.history.recent() ?? null;
+  }
+
+  /** Calls `listener` with the new text after every change to a live document, whoever made it. */
+  onTextChange(listener: (doc: LiveDoc, text: string) => void): void {
+    this.textListeners.push(listener);
   }
 
   openCount(): number {
@@ -273,6 +279,7 @@ export class LiveDocs {
     const author = origin?.author ?? 'server';
     for (const record of recordsFromDelta(doc.shadow, event.delta as never, author, this.now())) doc.history.add(record);
     doc.shadow = doc.text.toString();
+    for (const listener of this.textListeners) listener(doc, doc.shadow);
     doc.dirty = true;
     if (doc.saveTimer) clearTimeout(doc.saveTimer);
     doc.saveTimer = setTimeout(() => void this.save(doc), SAVE_DEBOUNCE_MS);

@@ -18,9 +18,11 @@ import { FileOperations } from './file-operations';
 import { handleRoute, sendError, type RouteContext } from './http-routes';
 import { LinkRevocations } from './link-revocations';
 import { RateLimit } from './rate-limit';
+import { LanguageFacts } from './language/language-facts';
+import { LanguageWorkspaces } from './language/language-workspaces';
 import { LiveDocs } from './live-docs';
 import { ShareLinks } from './share-links';
-import { WorkspaceEvents } from './workspace-events';
+import { WorkspaceEvents, workspaceRoom } from './workspace-events';
 import { WorkspaceStore } from './workspace-store';
 import { TabCompletions } from './tab-completions';
 import { ModelClient } from '../workers/model-client';
@@ -35,6 +37,9 @@ export interface LookaheadServer {
   liveDocs: LiveDocs;
   store: WorkspaceStore;
   links: ShareLinks;
+  /** The workspaces' language services, and what they know for the AI features. */
+  languages: LanguageWorkspaces;
+  languageFacts: LanguageFacts;
   /** Resolves with the port once listening. */
   listen(): Promise<number>;
   /** Saves every open document, then closes sockets, the backplane and the HTTP server. */
@@ -79,7 +84,11 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
   const tab = new TabCompletions(liveDocs, () =>
     ModelClient.start(modelSourceFor('tab'), { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix }),
   );
-  attachCollaboration(io, { links, liveDocs, store, tab });
+  const languages = new LanguageWorkspaces(store, liveDocs, (workspaceId, path, diagnostics) =>
+    io.local.to(workspaceRoom(workspaceId)).emit('lang:diagnostics', { path, diagnostics }),
+  );
+  events.onEvent((workspaceId, event) => languages.treeChanged(workspaceId, event));
+  attachCollaboration(io, { links, liveDocs, store, tab, languages });
 
   const revocations = await LinkRevocations.start(io, backplane);
   const routes: RouteContext = {
@@ -110,6 +119,8 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
     liveDocs,
     store,
     links,
+    languages,
+    languageFacts: new LanguageFacts(languages),
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -121,6 +132,7 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
     close: async () => {
       await liveDocs.close();
       await tab.close();
+      await languages.close();
       await events.stop().catch(() => {});
       await revocations.stop().catch(() => {});
       // Closing the transports (not disconnecting the sockets) lets clients reconnect on their own

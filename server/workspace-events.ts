@@ -22,6 +22,7 @@ export function workspaceRoom(workspaceId: string): string {
 
 export class WorkspaceEvents {
   private unsubscribe: (() => Promise<void>) | null = null;
+  private listeners: ((workspaceId: string, event: WorkspaceEvent) => void)[] = [];
 
   constructor(
     private readonly io: Server,
@@ -47,6 +48,12 @@ export class WorkspaceEvents {
     await this.unsubscribe?.();
   }
 
+  /** Calls `listener` for every change of any workspace's tree, made here or in another process,
+   * once this process's live documents are in line with it. */
+  onEvent(listener: (workspaceId: string, event: WorkspaceEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
   /** Tells this process's editors and every other process about a change made here. */
   async announce(workspaceId: string, event: WorkspaceEvent): Promise<void> {
     this.notifyEditors(workspaceId, event);
@@ -69,6 +76,7 @@ export class WorkspaceEvents {
   }
 
   private notifyEditors(workspaceId: string, event: WorkspaceEvent): void {
+    for (const listener of this.listeners) listener(workspaceId, event);
     this.io.local.to(workspaceRoom(workspaceId)).emit('tree:changed', {
       reason: event.type,
       path: event.path,

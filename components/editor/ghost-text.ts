@@ -7,7 +7,10 @@
  * - Typing what the ghost text shows keeps the rest with no new request.
  * - Remote (collaborator) transactions never ask for, keep or accept a suggestion.
  * - No request with a selection, mid-word, or when the config says the file is not eligible.
+ * - While the completion dropdown is open, ghost text is hidden and Tab, Mod-ArrowRight and Escape
+ *   belong to the dropdown; the suggestion shows again if the dropdown closes without a pick.
  */
+import { completionStatus } from '@codemirror/autocomplete';
 import { Prec, StateEffect, StateField, type EditorState, type Extension, type Transaction } from '@codemirror/state';
 import { Decoration, EditorView, keymap, ViewPlugin, WidgetType, type DecorationSet, type ViewUpdate } from '@codemirror/view';
 
@@ -79,20 +82,24 @@ const suggestionField = StateField.define<Suggestion | null>({
     }
     return value;
   },
-  provide: (f) =>
-    EditorView.decorations.from(f, (s): DecorationSet =>
-      s
-        ? Decoration.set([
-            Decoration.widget({ widget: new GhostWidget(s.text), side: 1 }).range(s.from),
-            ...(s.replace > 0 ? [Decoration.replace({}).range(s.from, s.from + s.replace)] : []),
-          ])
-        : Decoration.none,
-    ),
+});
+
+/** The completion dropdown is showing: it owns the keys ghost text would otherwise take. */
+const dropdownOpen = (state: EditorState) => completionStatus(state) === 'active';
+
+/** Read from the view on every update, so the ghost hides as soon as the dropdown opens. */
+const ghostDecorations = EditorView.decorations.of((view): DecorationSet => {
+  const s = view.state.field(suggestionField);
+  if (!s || dropdownOpen(view.state)) return Decoration.none;
+  return Decoration.set([
+    Decoration.widget({ widget: new GhostWidget(s.text), side: 1 }).range(s.from),
+    ...(s.replace > 0 ? [Decoration.replace({}).range(s.from, s.from + s.replace)] : []),
+  ]);
 });
 
 function accept(view: EditorView, text: string): boolean {
   const s = view.state.field(suggestionField);
-  if (!s) return false;
+  if (!s || dropdownOpen(view.state)) return false;
   const all = text === s.text;
   view.dispatch({
     // Accepting all of it rewrites the replaced closers; a word at a time leaves them in place.
@@ -160,6 +167,7 @@ export function ghostText(config: GhostTextConfig): Extension {
   );
   return [
     suggestionField,
+    ghostDecorations,
     requester,
     Prec.highest(
       keymap.of([
@@ -168,7 +176,7 @@ export function ghostText(config: GhostTextConfig): Extension {
         {
           key: 'Escape',
           run: (view) => {
-            if (!view.state.field(suggestionField)) return false;
+            if (!view.state.field(suggestionField) || dropdownOpen(view.state)) return false;
             view.dispatch({ effects: setSuggestion.of(null) });
             return true;
           },

@@ -36,6 +36,8 @@ export function editorTheme(): Extension {
         '.cm-button:hover': { backgroundColor: 'var(--bg-selected)' },
         '.cm-panel button[name=close]': { color: 'var(--text-muted)', fontSize: '16px', right: '8px' },
         '.cm-tooltip.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--font-mono)' },
+        // One Dark's selected item is darker than the others, which reads as the opposite.
+        '.cm-tooltip.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: '#2f4a73', color: 'var(--text-strong)' },
       },
       { dark: true },
     ),
