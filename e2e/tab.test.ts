@@ -15,6 +15,8 @@ const SOURCE = [
 
 const activeEditor = (page: Page) => page.locator('[data-testid="editor"][data-active="true"] .cm-content');
 const ghost = (page: Page) => page.locator('[data-testid="editor"][data-active="true"] [data-testid="ghost-text"]');
+/** The suggestion once it has stopped streaming in. */
+const settledGhost = (page: Page) => page.locator('[data-testid="editor"][data-active="true"] [data-testid="ghost-text"][data-state="settled"]');
 
 describe('Tab: ghost text in the browser', () => {
   let ide: RunningIde;
@@ -49,7 +51,7 @@ describe('Tab: ghost text in the browser', () => {
 
   it('shows a suggestion after typing, and Tab accepts it as a normal edit', async () => {
     await typeAtEnd("log.info('ser");
-    await ghost(page).waitFor({ timeout: 20_000 });
+    await settledGhost(page).waitFor({ timeout: 20_000 });
     const suggestion = await ghost(page).innerText();
     assert.ok(suggestion.length > 0);
     await page.keyboard.press('Tab');
@@ -62,10 +64,11 @@ describe('Tab: ghost text in the browser', () => {
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
     await page.keyboard.type("log.info('se");
-    await ghost(page).waitFor({ timeout: 20_000 });
+    await settledGhost(page).waitFor({ timeout: 20_000 });
     const before = await ghost(page).innerText();
+    assert.ok(before.length >= 2, before);
     await page.keyboard.type(before[0]);
-    assert.equal(await ghost(page).innerText(), before.slice(1));
+    assert.equal(await settledGhost(page).innerText(), before.slice(1));
     await page.keyboard.press('Escape');
     await ghost(page).waitFor({ state: 'detached' });
   });
@@ -81,7 +84,7 @@ describe('Tab: ghost text in the browser', () => {
     // The file ends with a newline: the cursor starts a fresh line.
     await page.keyboard.press('Control+End');
     await page.keyboard.type("log.info('serv");
-    await ghost(page).waitFor({ timeout: 20_000 });
+    await settledGhost(page).waitFor({ timeout: 20_000 });
     const suggestion = await ghost(page).innerText();
     await other.waitForTimeout(300);
     assert.equal(await ghost(other).count(), 0);

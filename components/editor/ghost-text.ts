@@ -31,6 +31,8 @@ interface Suggestion {
   text: string;
   /** Characters after `from` the suggestion replaces when accepted (hidden while shown). */
   replace: number;
+  /** False while the suggestion is still streaming in (it may grow or shrink). */
+  settled: boolean;
 }
 
 const setSuggestion = StateEffect.define<Suggestion | null>();
@@ -39,16 +41,20 @@ const setSuggestion = StateEffect.define<Suggestion | null>();
 const CONTEXT_CHARS = 32;
 
 class GhostWidget extends WidgetType {
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    readonly settled: boolean,
+  ) {
     super();
   }
   eq(other: GhostWidget) {
-    return other.text === this.text;
+    return other.text === this.text && other.settled === this.settled;
   }
   toDOM() {
     const span = document.createElement('span');
     span.className = 'cm-ghost-text';
     span.setAttribute('data-testid', 'ghost-text');
+    span.setAttribute('data-state', this.settled ? 'settled' : 'streaming');
     span.textContent = this.text;
     return span;
   }
@@ -70,7 +76,7 @@ const suggestionField = StateField.define<Suggestion | null>({
         changes++;
         const typed = inserted.toString();
         if (fromA === value.from && toA === fromA && typed && value.text.startsWith(typed)) {
-          next = { from: value.from + typed.length, text: value.text.slice(typed.length), replace: value.replace };
+          next = { from: value.from + typed.length, text: value.text.slice(typed.length), replace: value.replace, settled: value.settled };
         }
       });
       if (changes !== 1 || !next || !(next as Suggestion).text) return null;
@@ -92,7 +98,7 @@ const ghostDecorations = EditorView.decorations.of((view): DecorationSet => {
   const s = view.state.field(suggestionField);
   if (!s || dropdownOpen(view.state)) return Decoration.none;
   return Decoration.set([
-    Decoration.widget({ widget: new GhostWidget(s.text), side: 1 }).range(s.from),
+    Decoration.widget({ widget: new GhostWidget(s.text, s.settled), side: 1 }).range(s.from),
     ...(s.replace > 0 ? [Decoration.replace({}).range(s.from, s.from + s.replace)] : []),
   ]);
 });
@@ -105,7 +111,7 @@ function accept(view: EditorView, text: string): boolean {
     // Accepting all of it rewrites the replaced closers; a word at a time leaves them in place.
     changes: { from: s.from, to: all ? s.from + s.replace : s.from, insert: text },
     selection: { anchor: s.from + text.length },
-    effects: setSuggestion.of(all ? null : { from: s.from + text.length, text: s.text.slice(text.length), replace: s.replace }),
+    effects: setSuggestion.of(all ? null : { from: s.from + text.length, text: s.text.slice(text.length), replace: s.replace, settled: s.settled }),
     userEvent: 'input.complete',
   });
   return true;
@@ -145,7 +151,7 @@ export function ghostText(config: GhostTextConfig): Extension {
         const before = update.state.doc.sliceString(Math.max(0, offset - CONTEXT_CHARS), offset);
         // Shows a suggestion (partial or final) if the cursor and the text before it are unchanged.
         let shown = false;
-        const show = (suggestion: { text: string; replace: number } | null) => {
+        const show = (suggestion: { text: string; replace: number } | null, settled: boolean) => {
           if (controller.signal.aborted) return;
           const state = this.view.state;
           if (state.selection.main.head !== offset || state.doc.sliceString(Math.max(0, offset - CONTEXT_CHARS), offset) !== before) return;
@@ -156,9 +162,12 @@ export function ghostText(config: GhostTextConfig): Extension {
           }
           if (suggestion.replace > state.doc.length - offset) return;
           shown = true;
-          this.view.dispatch({ effects: setSuggestion.of({ from: offset, text: suggestion.text, replace: suggestion.replace }) });
+          this.view.dispatch({ effects: setSuggestion.of({ from: offset, text: suggestion.text, replace: suggestion.replace, settled }) });
         };
-        config.request(offset, before, controller.signal, show).then(show, () => {});
+        config.request(offset, before, controller.signal, (partial) => show(partial, false)).then(
+          (final) => show(final, true),
+          () => {},
+        );
       }
       destroy() {
         this.controller?.abort();
