@@ -178,13 +178,13 @@ describe('model worker thread', () => {
 });
 
 describe('model configuration', () => {
-  it('defaults to the shipped folder, fp32, one thread; reads dtype and threads per role', () => {
+  it('defaults to the shipped folder, 8-bit weights, one thread; reads dtype and threads per role', () => {
     const tab = modelSourceFor('tab', {});
     assert.equal(tab.kind, 'folder');
-    assert.equal(tab.dtype, 'fp32');
+    assert.equal(tab.dtype, 'q8');
     assert.equal(tab.threads, 1);
-    const apply = modelSourceFor('apply', { LOOKAHEAD_APPLY_DTYPE: 'q8', LOOKAHEAD_APPLY_THREADS: '2' });
-    assert.deepEqual([apply.dtype, apply.threads], ['q8', 2]);
+    const apply = modelSourceFor('apply', { LOOKAHEAD_APPLY_DTYPE: 'fp32', LOOKAHEAD_APPLY_THREADS: '2' });
+    assert.deepEqual([apply.dtype, apply.threads], ['fp32', 2]);
   });
 
   it('refuses bad settings with a message naming the variable', () => {

@@ -14,7 +14,7 @@ if (!folder) {
   process.stderr.write('usage: check-model.ts <model-folder>\n');
   process.exit(2);
 }
-const lm = await CausalLm.load({ kind: 'folder', path: resolve(folder) });
+const lm = await CausalLm.load({ kind: 'folder', path: resolve(folder), dtype: 'fp32' });
 const ids = [lm.special.eos, ...lm.encode('function add(a, b) {\n  return a + b;\n}\n')];
 const full = await lm.forward(ids, lm.emptyCache());
 const head = await lm.forward(ids.slice(0, 5), lm.emptyCache());
@@ -22,7 +22,7 @@ const tail = await lm.forward(ids.slice(5), head.cache);
 let diff = 0;
 const ref = full.logits.subarray(5 * lm.vocabSize);
 for (let i = 0; i < ref.length; i++) diff = Math.max(diff, Math.abs(ref[i] - tail.logits[i]));
-// The int8 copy loads too and stays close to fp32 (its argmax agrees on most positions).
+// The 8-bit copy loads too and stays close to fp32 (its argmax agrees almost everywhere).
 const q8 = await CausalLm.load({ kind: 'folder', path: resolve(folder), dtype: 'q8' });
 const quantized = await q8.forward(ids, q8.emptyCache());
 let agree = 0;
@@ -38,6 +38,6 @@ if (existsSync(referencePath)) {
   reference.lastRow.forEach((v, i) => (referenceDiff = Math.max(referenceDiff, Math.abs(v - last[i]))));
   referenceArgmax = reference.argmax.filter((id, i) => id === argmax(lm.row(out.logits, i))).length / reference.ids.length;
 }
-const ok = referenceDiff < 2e-3 && referenceArgmax >= 0.95 && diff < 1e-3 && lm.decode(ids) === 'function add(a, b) {\n  return a + b;\n}\n' && agree / ids.length >= 0.5;
+const ok = referenceDiff < 2e-3 && referenceArgmax >= 0.95 && diff < 1e-3 && lm.decode(ids) === 'function add(a, b) {\n  return a + b;\n}\n' && agree / ids.length >= 0.9;
 process.stdout.write(JSON.stringify({ folder, ok, vocabSize: lm.vocabSize, layers: lm.shape.layers, cachedVsFullMaxDiff: diff, torchMaxDiff: referenceDiff, torchArgmaxAgreement: referenceArgmax, q8ArgmaxAgreement: agree / ids.length }) + '\n');
 process.exit(ok ? 0 : 1);

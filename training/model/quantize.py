@@ -1,6 +1,12 @@
-"""Int8 weight quantisation of an exported model with the `onnx` package alone (no onnxruntime
-tools needed): every 2-D float weight becomes int8 with a per-output-channel scale and a
-DequantizeLinear in front of its users. Writes onnx/model_quantized.onnx (transformers.js dtype "q8")."""
+"""Int8 weights for an exported model, with the `onnx` package alone (no onnxruntime tools):
+writes onnx/model_quantized.onnx (transformers.js dtype "q8", the runtime's default).
+
+A decode step of a small model is bound by reading its weights from memory, so weights stay
+8-bit at run time: every projection becomes onnxruntime's MatMulNBits (8 bits, blocks of 32 input
+values with their own scale, int8 arithmetic), including the tied output projection, and the
+embedding lookup becomes GatherBlockQuantized over the same kind of blocks. Norm weights and rotary
+tables stay float32.
+"""
 from __future__ import annotations
 
 import argparse
@@ -10,47 +16,69 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-# Small tensors (norm weights) stay fp32: quantising them saves nothing and costs accuracy.
-MIN_ELEMENTS = 4096
-# Rotary cos/sin tables are positions, not weights: rounding them would shift every position.
-KEEP_FLOAT_PREFIX = "rotary_"
+BITS = 8
+BLOCK = 32
+
+
+def matmul_nbits(weight_nk: np.ndarray, name: str) -> tuple[list[onnx.TensorProto], dict]:
+    """`weight_nk` holds one row of K input weights per output column (N x K)."""
+    n, k = weight_nk.shape
+    if k % BLOCK:
+        raise ValueError(f"{name}: {k} inputs is not a multiple of {BLOCK}")
+    blocks = weight_nk.reshape(n, k // BLOCK, BLOCK)
+    scale = np.maximum(np.abs(blocks).max(axis=2, keepdims=True), 1e-8) / 127.0
+    # Unsigned storage with the default zero point of 128.
+    q = (np.clip(np.round(blocks / scale), -127, 127) + 128).astype(np.uint8)
+    inits = [numpy_helper.from_array(q, name + "_q8"), numpy_helper.from_array(scale.reshape(-1).astype(np.float32), name + "_q8_scale")]
+    attrs = dict(K=k, N=n, bits=BITS, block_size=BLOCK, accuracy_level=4)
+    return inits, attrs
 
 
 def quantize(src: str, dst: str) -> None:
     model = onnx.load(src)
     g = model.graph
-    replaced = {}
-    keep = []
-    new_inits = []
-    new_nodes = []
-    for init in g.initializer:
-        w = numpy_helper.to_array(init)
-        if w.dtype != np.float32 or w.ndim != 2 or w.size < MIN_ELEMENTS or init.name.startswith(KEEP_FLOAT_PREFIX):
-            keep.append(init)
-            continue
-        # Per-row scales along axis 0 (rows are output channels of a Gather table and the
-        # input side of a MatMul weight; either way each row gets its own range).
-        scale = np.maximum(np.abs(w).max(axis=1), 1e-8) / 127.0
-        q = np.clip(np.round(w / scale[:, None]), -127, 127).astype(np.int8)
-        base = init.name
-        new_inits += [
-            numpy_helper.from_array(q, base + "_int8"),
-            numpy_helper.from_array(scale.astype(np.float32), base + "_scale"),
-            numpy_helper.from_array(np.zeros_like(scale, dtype=np.int8), base + "_zero"),
-        ]
-        new_nodes.append(helper.make_node("DequantizeLinear", [base + "_int8", base + "_scale", base + "_zero"], [base + "_dq"], axis=0, name=base + "_dequantize"))
-        replaced[base] = base + "_dq"
+    inits = {i.name: i for i in g.initializer}
+    new_inits: list[onnx.TensorProto] = []
+    nodes: list[onnx.NodeProto] = []
+    replaced: set[str] = set()
+    gather_tables = {n.input[0] for n in g.node if n.op_type == "Gather" and n.input[0] in inits and len(inits[n.input[0]].dims) == 2}
     for node in g.node:
-        for i, name in enumerate(node.input):
-            if name in replaced:
-                node.input[i] = replaced[name]
+        weight = inits.get(node.input[1]) if len(node.input) > 1 else None
+        is_head = node.op_type == "Gemm" and weight is not None and any(a.name == "transB" and a.i == 1 for a in node.attribute)
+        if node.op_type == "MatMul" and weight is not None and len(weight.dims) == 2:
+            w = numpy_helper.to_array(weight).astype(np.float32)  # K x N
+            q_inits, attrs = matmul_nbits(w.T, weight.name)
+            replaced.add(weight.name)
+        elif is_head:
+            w = numpy_helper.to_array(weight).astype(np.float32)  # N x K already (transB)
+            q_inits, attrs = matmul_nbits(w, weight.name + "_head")
+        else:
+            nodes.append(node)
+            continue
+        new_inits += q_inits
+        nodes.append(helper.make_node("MatMulNBits", [node.input[0], q_inits[0].name, q_inits[1].name], list(node.output),
+                                      name=node.name + "_q8", domain="com.microsoft", **attrs))
+    for table in gather_tables:
+        # Rows of the table in blocks of BLOCK values, each with a scale (zero point 128).
+        w = numpy_helper.to_array(inits[table]).astype(np.float32)
+        rows, width = w.shape
+        blocks = w.reshape(rows, width // BLOCK, BLOCK)
+        scale = np.maximum(np.abs(blocks).max(axis=2), 1e-8) / 127.0
+        q = (np.clip(np.round(blocks / scale[..., None]), -127, 127) + 128).astype(np.uint8).reshape(rows, width)
+        new_inits += [numpy_helper.from_array(q, table + "_q8"), numpy_helper.from_array(scale.astype(np.float32), table + "_q8_scale"),
+                      numpy_helper.from_array(np.full(scale.shape, 128, dtype=np.uint8), table + "_q8_zero")]
+        for i, node in enumerate(nodes):
+            if node.op_type == "Gather" and node.input[0] == table:
+                nodes[i] = helper.make_node("GatherBlockQuantized", [table + "_q8", node.input[1], table + "_q8_scale", table + "_q8_zero"], list(node.output),
+                                            name=node.name + "_q8", domain="com.microsoft", gather_axis=0, quantize_axis=1, block_size=BLOCK, bits=BITS)
+        replaced.add(table)
+    keep = [i for i in g.initializer if i.name not in replaced]
     del g.initializer[:]
     g.initializer.extend(keep + new_inits)
-    nodes = new_nodes + list(g.node)
     del g.node[:]
     g.node.extend(nodes)
-    if model.opset_import[0].version < 13:
-        model.opset_import[0].version = 13
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     onnx.save(model, dst)
 
 
@@ -58,8 +86,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model_dir")
     args = ap.parse_args()
-    quantize(os.path.join(args.model_dir, "onnx", "model.onnx"), os.path.join(args.model_dir, "onnx", "model_quantized.onnx"))
-    print(os.path.getsize(os.path.join(args.model_dir, "onnx", "model_quantized.onnx")))
+    dst = os.path.join(args.model_dir, "onnx", "model_quantized.onnx")
+    quantize(os.path.join(args.model_dir, "onnx", "model.onnx"), dst)
+    print(os.path.getsize(dst))
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ export class CausalLm {
     }
     const [tokenizer, model] = await Promise.all([
       AutoTokenizer.from_pretrained(name),
-      AutoModelForCausalLM.from_pretrained(name, { dtype: source.dtype ?? 'fp32', device: 'cpu', session_options: source.threads ? { intraOpNumThreads: source.threads, interOpNumThreads: 1 } : {} }),
+      AutoModelForCausalLM.from_pretrained(name, { dtype: source.dtype ?? 'q8', device: 'cpu', session_options: source.threads ? { intraOpNumThreads: source.threads, interOpNumThreads: 1 } : {} }),
     ]);
     const config = model.config as unknown as Record<string, number>;
     const shape: KvShape = {

@@ -5,7 +5,7 @@
  *
  *   LOOKAHEAD_TAB_MODEL=/path/to/folder       local folder with config.json, tokenizer.json, onnx/
  *   LOOKAHEAD_APPLY_MODEL=hub:org/name        a hub id; needs LOOKAHEAD_ALLOW_REMOTE_MODELS=1
- *   LOOKAHEAD_TAB_DTYPE=q8                    int8 weights instead of fp32
+ *   LOOKAHEAD_TAB_DTYPE=fp32                  float32 weights instead of the default 8-bit ones
  *   LOOKAHEAD_TAB_THREADS=2                   threads per forward pass (default: 1, see below)
  */
 import { existsSync } from 'node:fs';
@@ -14,7 +14,11 @@ import { fileURLToPath } from 'node:url';
 
 export type ModelRole = 'tab' | 'apply' | 'chat';
 
-/** fp32 is exact; q8 (onnx/model_quantized.onnx, int8 weights) is a quarter of the size. */
+/**
+ * q8 (onnx/model_quantized.onnx, 8-bit weights, the default): a decode step reads every weight,
+ * so a quarter of the bytes makes it about twice as fast, at the same held-out quality
+ * (BENCHMARKS.md). fp32 (onnx/model.onnx) is what training exported, bit for bit.
+ */
 export type ModelDtype = 'fp32' | 'q8';
 
 export type ModelSource = ({ kind: 'folder'; path: string } | { kind: 'hub'; id: string }) & { dtype?: ModelDtype; threads?: number };
@@ -31,7 +35,7 @@ export const SHIPPED_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url))
 
 export function modelSourceFor(role: ModelRole, env: Record<string, string | undefined> = process.env): ModelSource {
   const configured = env[`LOOKAHEAD_${role.toUpperCase()}_MODEL`];
-  const dtypeSetting = env[`LOOKAHEAD_${role.toUpperCase()}_DTYPE`] ?? 'fp32';
+  const dtypeSetting = env[`LOOKAHEAD_${role.toUpperCase()}_DTYPE`] ?? 'q8';
   if (dtypeSetting !== 'fp32' && dtypeSetting !== 'q8') throw new Error(`LOOKAHEAD_${role.toUpperCase()}_DTYPE must be fp32 or q8, got "${dtypeSetting}"`);
   const dtype: ModelDtype = dtypeSetting;
   const threadsSetting = env[`LOOKAHEAD_${role.toUpperCase()}_THREADS`] ?? String(DEFAULT_THREADS);
