@@ -7,6 +7,7 @@ import type { Server, Socket } from 'socket.io';
 import * as Y from 'yjs';
 import { clientEvents, describeZodError, type ClientEvent, type ClientEventName, type ProtocolError, type Role } from '../lib/protocol';
 import { authorize, authorOf } from './auth';
+import { isEmptyUpdate } from './doc-message';
 import { RequestError } from './errors';
 import { canonicalPath } from './request-path';
 import { languageHandlers } from './language/language-socket';
@@ -30,10 +31,6 @@ export function docRoom(workspaceId: string, path: string): string {
   return `doc:${workspaceId}:${path}`;
 }
 
-/** An update starts with the number of structs and deletions; two zero bytes carry nothing. */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
-}
 
 export function attachCollaboration(
   io: Server,

@@ -7,7 +7,9 @@
  * - Its Yjs state is kept in DocStateStore after each save, so it keeps its identity (epoch)
  *   across restarts and reconnecting clients merge instead of duplicating text.
  * - Updates fan out to other server processes through the backplane; every process applies them
- *   to its own copy and passes them to its own sockets.
+ *   to its own copy and passes them to its own sockets. After loading a document, and after the
+ *   backplane comes back from an outage, a process exchanges state vectors with the others and
+ *   gets whatever it lacks (doc-message.ts).
  * - Each change is recorded with time, author and range in the file's EditHistory.
  */
 import * as Y from 'yjs';
@@ -18,7 +20,7 @@ import type { Backplane } from './backplane/backplane';
 import { DocStateStore } from './doc-state-store';
 import { EditHistory, recordsFromDelta, type EditRecord } from './edit-history';
 import { RequestError } from './errors';
-import { decodeDocMessage, encodeDocMessage } from './doc-message';
+import { decodeDocMessage, encodeDocMessage, isEmptyUpdate, type DocMessageKind } from './doc-message';
 import type { WorkspaceStore } from './workspace-store';
 
 export interface LiveDocListener {
@@ -70,7 +72,12 @@ export class LiveDocs {
     private readonly nodeId: string,
     private readonly listener: LiveDocListener,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    // Updates published while the backplane was down never arrived anywhere: resync every document.
+    backplane.onReconnect(() => {
+      for (const doc of this.docs.values()) this.requestSync(doc);
+    });
+  }
 
   private static key(workspaceId: string, path: string): string {
     return workspaceId + '\0' + path;
@@ -138,6 +145,8 @@ export class LiveDocs {
       .subscribe(LiveDocs.channel(workspaceId, path), (message) => this.onBackplane(doc, message))
       .catch(() => null);
     this.docs.set(LiveDocs.key(workspaceId, path), doc);
+    // Edits another process made after the state above was kept (it saves a little later).
+    this.requestSync(doc);
     return { kind: 'text', doc };
   }
 
@@ -290,17 +299,32 @@ export class LiveDocs {
     doc.changeCount++;
     this.listener.update(doc.workspaceId, doc.path, doc.epoch, update, origin?.socketId ?? null);
     if (origin?.fromBackplane) return;
-    const message = encodeDocMessage({ node: this.nodeId, author: origin?.author ?? 'server', epoch: doc.epoch, update });
-    this.backplane.publish(LiveDocs.channel(doc.workspaceId, doc.path), message).catch(() => {
-      // Other processes catch up from the file on disk; this process keeps working.
-    });
+    this.publish(doc, 'update', update, origin?.author ?? 'server');
+  }
+
+  /** Best effort: while the backplane is down this process keeps working, and resyncs after. */
+  private publish(doc: LiveDoc, kind: DocMessageKind, update: Uint8Array, author = 'server'): void {
+    const message = encodeDocMessage({ node: this.nodeId, author, epoch: doc.epoch, kind, update });
+    this.backplane.publish(LiveDocs.channel(doc.workspaceId, doc.path), message).catch(() => {});
+  }
+
+  /** Asks the other processes for whatever of an open document this one lacks (see doc-message.ts). */
+  private requestSync(doc: LiveDoc): void {
+    this.publish(doc, 'state-vector', Y.encodeStateVector(doc.doc));
   }
 
   private onBackplane(doc: LiveDoc, message: Uint8Array): void {
     const decoded = decodeDocMessage(message);
     if (!decoded || decoded.node === this.nodeId || decoded.epoch !== doc.epoch) return;
     try {
-      Y.applyUpdate(doc.doc, decoded.update, { author: decoded.author, socketId: null, fromBackplane: true } satisfies ChangeOrigin);
+      if (decoded.kind === 'update') {
+        Y.applyUpdate(doc.doc, decoded.update, { author: decoded.author, socketId: null, fromBackplane: true } satisfies ChangeOrigin);
+        return;
+      }
+      // A peer asks for what it lacks: send it, and (once) ask for our own share in return.
+      const missing = Y.encodeStateAsUpdate(doc.doc, decoded.update);
+      if (!isEmptyUpdate(missing)) this.publish(doc, 'update', missing);
+      if (decoded.kind === 'state-vector') this.publish(doc, 'state-vector-reply', Y.encodeStateVector(doc.doc));
     } catch {
       // A peer process sent something unusable; the file on disk remains the common ground.
     }

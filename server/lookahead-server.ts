@@ -79,7 +79,7 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
 
   if (backplane instanceof RedisBackplane) {
     const { createAdapter } = await import('@socket.io/redis-streams-adapter');
-    io.adapter(createAdapter(backplane.client as never, { streamName: `${config.redisPrefix}socket.io` }));
+    io.adapter(createAdapter((await backplane.streamsClient()) as never, { streamName: `${config.redisPrefix}socket.io` }));
   }
   const tab = new TabCompletions(liveDocs, () =>
     ModelClient.start(modelSourceFor('tab'), { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix }),

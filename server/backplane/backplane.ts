@@ -16,5 +16,10 @@ export interface Backplane {
   delete(key: string): Promise<void>;
   /** True while the shared store is reachable (always true in memory). */
   healthy(): boolean;
+  /**
+   * Calls `listener` each time the backplane is reachable again after an outage (never in memory):
+   * messages published meanwhile are lost, so whoever relies on them resynchronises.
+   */
+  onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }

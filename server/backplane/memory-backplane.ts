@@ -16,6 +16,9 @@ export class MemoryBackplane implements Backplane {
     });
   }
 
+  /** One process, no outages: nothing to resynchronise. */
+  onReconnect(): void {}
+
   async subscribe(channel: string, handler: (message: Uint8Array) => void): Promise<() => Promise<void>> {
     let set = this.channels.get(channel);
     if (!set) this.channels.set(channel, (set = new Set()));

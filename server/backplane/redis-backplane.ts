@@ -11,11 +11,39 @@ type Client = ReturnType<typeof createClient>;
  */
 export class RedisBackplane implements Backplane {
   readonly kind = 'redis' as const;
+  private reconnectListeners: (() => void)[] = [];
+  private extraClients: Client[] = [];
+
   private constructor(
     readonly client: Client,
     private readonly subscriber: Client,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // After the first connection, "ready" means Redis came back; both connections must be up
+    // (the subscriber resubscribes on its own) before a resync can be published.
+    const ready = () => {
+      if (this.client.isReady && this.subscriber.isReady) for (const listener of this.reconnectListeners) listener();
+    };
+    client.on('ready', ready);
+    subscriber.on('ready', ready);
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  /**
+   * A connection for socket.io's Redis streams adapter. Unlike the backplane's own, its commands
+   * wait for Redis to come back instead of failing at once: the adapter retries a failed stream
+   * read immediately, which against a fail-fast connection spins and starves the event loop.
+   */
+  async streamsClient(): Promise<Client> {
+    const client = this.client.duplicate({ disableOfflineQueue: false });
+    client.on('error', () => {});
+    await client.connect();
+    this.extraClients.push(client);
+    return client;
+  }
 
   static async connect(url: string, prefix = 'lookahead:'): Promise<RedisBackplane> {
     const client = createClient({
@@ -66,7 +94,7 @@ export class RedisBackplane implements Backplane {
 
   async close(): Promise<void> {
     // A graceful close waits for Redis to answer; with Redis gone, drop the connections instead.
-    for (const c of [this.subscriber, this.client]) {
+    for (const c of [...this.extraClients, this.subscriber, this.client]) {
       if (c.isReady) await c.close().catch(() => c.destroy());
       else c.destroy();
     }
