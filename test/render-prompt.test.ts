@@ -130,6 +130,29 @@ describe('completion prompt with snippets of other open files', () => {
     assert.ok(withSnippets.completion.startsWith('arterlyRevenueForecast'), withSnippets.completion);
   });
 
+  it('typing keeps the start of the prompt: the window moves by whole blocks of lines, rarely', () => {
+    const encode = cachedEncoder((t) => lm.encode(t));
+    const body = Array.from({ length: 300 }, (_, i) => `  total += compute(item${i}, options.scale * ${i});`);
+    const cut = 150;
+    const typed = 'const result = normalise(total, options.scale, values.length);';
+    let previous: number[] | null = null;
+    let shifts = 0;
+    for (let n = 1; n <= typed.length; n++) {
+      const prefix = body.slice(0, cut).join('\n') + '\n  ' + typed.slice(0, n);
+      const suffix = '\n' + body.slice(cut).join('\n');
+      const { tokens } = fimPrompt(lm, prefix, suffix, { maxTokens: 512 }, encode);
+      assert.ok(tokens.length <= 512);
+      if (previous) {
+        let same = 0;
+        while (same < tokens.length && tokens[same] === previous[same]) same++;
+        // Everything up to the cursor line is reused unless a block of lines had to go.
+        if (same < tokens.length - 40) shifts++;
+      }
+      previous = tokens;
+    }
+    assert.ok(shifts <= 1, `${shifts} window shifts in ${typed.length} keystrokes`);
+  });
+
   it('drops snippets before nearby lines of the file when the budget is tight', () => {
     const snippets = contextSnippets(prefix, [{ path: 'src/store.ts', text: store }]);
     const roomy = fimPrompt(lm, prefix, '\n', { maxTokens: 1024 }, (t) => lm.encode(t), snippets);

@@ -3,8 +3,8 @@
  * snippets of the user's other open files (recent edits and related code, see context-snippets.ts):
  *   snippets <eos> <fim_suffix> suffix <fim_prefix> prefix <fim_middle>
  * rendered from pieces to a token budget: the cursor line is always kept, other lines lose
- * priority with their distance from it (lines after the cursor faster than lines before); a
- * snippet ranks like a line SNIPPET_DISTANCE lines away. The parts that change least come first:
+ * priority with their distance from it in blocks of lines (lines after the cursor faster than
+ * lines before); a snippet ranks like a line SNIPPET_DISTANCE lines away. The parts that change least come first:
  * snippets change when the user moves to another line or file, the suffix when the cursor moves,
  * the prefix with every keystroke, so successive keystrokes keep the cached start of the prompt.
  *
@@ -34,6 +34,44 @@ export interface FimPrompt {
   contextText: string;
 }
 
+/**
+ * Lines rank by distance from the cursor in blocks of LINE_BLOCK lines, the blocks fixed to the
+ * document (counted from its start above the cursor, from its end below it), so the budget drops
+ * a whole block at a time. Typing on one line, or adding lines, then leaves the kept window (and
+ * the cached prompt) alone until a block has to go, instead of shifting it line by line.
+ */
+const LINE_BLOCK = 8;
+
+function count(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i >= 0; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Block distance from the cursor of each piece. `lines` counts the newlines of the whole text on
+ * that side; pieces run away from the cursor for 'after' and towards it for 'before'.
+ */
+function blockDistances(pieces: readonly string[], lines: number, side: 'before' | 'after'): number[] {
+  const out = new Array<number>(pieces.length);
+  const cursorBlock = Math.floor(lines / LINE_BLOCK);
+  let passed = 0;
+  if (side === 'before') {
+    // A piece's last line, counted from the start of the document.
+    for (let i = pieces.length - 1; i >= 0; i--) {
+      out[i] = cursorBlock - Math.floor((lines - passed) / LINE_BLOCK);
+      passed += count(pieces[i], '\n');
+    }
+  } else {
+    // A piece's last line, counted from the end of the document.
+    for (let i = 0; i < pieces.length; i++) {
+      passed += count(pieces[i], '\n');
+      out[i] = cursorBlock - Math.floor((lines - passed) / LINE_BLOCK);
+    }
+  }
+  return out;
+}
+
 /** How a snippet reads in the prompt: a comment naming its file, then its lines. */
 export function snippetText(s: ContextSnippet): string {
   return `// ${s.path}${s.kind === 'edited' ? ' (recently edited)' : ''}\n${s.text}\n`;
@@ -55,6 +93,8 @@ export function fimPrompt(
   const prefixPieces = splitLines(prefix.slice(-PREFIX_CHARS));
   const suffixPieces = splitLines(suffix.slice(0, SUFFIX_CHARS));
   const { fimSuffix, fimPrefix, fimMiddle, eos } = lm.special;
+  const prefixBlocks = blockDistances(prefixPieces, count(prefix, '\n'), 'before');
+  const suffixBlocks = blockDistances(suffixPieces, count(suffix, '\n'), 'after');
   const snippetPieces: PromptPiece[] = snippets.map((s, i) => ({ text: snippetText(s), priority: NEAR - 2 * SNIPPET_DISTANCE - i }));
   // Pieces of the FIM part are indexed from here on.
   const base = snippetPieces.length + 1;
@@ -63,11 +103,11 @@ export function fimPrompt(
     // End of text before the FIM part, as between training examples: the snippets are other documents.
     { text: '', tokens: [eos], priority: NEAR, required: true },
     { text: '', tokens: [fimSuffix], priority: NEAR, required: true },
-    ...suffixPieces.map((text, d) => ({ text, priority: NEAR - 3 * d - 1, required: d === 0 })),
+    ...suffixPieces.map((text, d) => ({ text, priority: NEAR - 3 * LINE_BLOCK * suffixBlocks[d] - 1, required: d === 0 })),
     { text: '', tokens: [fimPrefix], priority: NEAR, required: true },
     ...prefixPieces.map((text, i) => {
       const d = prefixPieces.length - 1 - i;
-      return { text, priority: NEAR - 2 * d, required: d === 0 };
+      return { text, priority: NEAR - 2 * LINE_BLOCK * prefixBlocks[i], required: d === 0 };
     }),
   ];
   const rendered = renderPrompt(pieces, budget.maxTokens - 1, encode);
