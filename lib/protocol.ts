@@ -137,7 +137,8 @@ export interface ServerEvents {
   'tab:partial': (msg: TabPartial) => void;
   /** The share link this session came through was revoked; the server disconnects next. */
   'session:revoked': (msg: { reason: 'link-revoked' }) => void;
-  'doc:update': (msg: { path: string; epoch: string; update: Uint8Array }) => void;
+  /** `own`: a change the server made at this client's request (a rename): an undo step here. */
+  'doc:update': (msg: { path: string; epoch: string; update: Uint8Array; own?: true }) => void;
   'doc:saved': (msg: { path: string; savedAt: number }) => void;
   /** The live document was dropped (file deleted, renamed, replaced by binary content). */
   'doc:reset': (msg: { path: string; reason: 'deleted' | 'renamed' | 'replaced'; to?: string }) => void;

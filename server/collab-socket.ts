@@ -113,7 +113,7 @@ export function attachCollaboration(
         await liveDocs.detach(data.workspaceId, path, socket.id);
         return {};
       },
-      ...languageHandlers(languages, liveDocs, data),
+      ...languageHandlers(languages, liveDocs, { ...data, socketId: socket.id }),
     };
 
     socket.onAny((event: string, ...args: unknown[]) => {

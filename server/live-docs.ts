@@ -24,8 +24,11 @@ import { decodeDocMessage, encodeDocMessage, isEmptyUpdate, type DocMessageKind 
 import type { WorkspaceStore } from './workspace-store';
 
 export interface LiveDocListener {
-  /** A change to apply in this process's editors (`exceptSocket` made it and has it already). */
-  update(workspaceId: string, path: string, epoch: string, update: Uint8Array, exceptSocket: string | null): void;
+  /**
+   * A change to apply in this process's editors (`exceptSocket` made it and has it already;
+   * `owner` is the socket the server made it for, whose editor counts it as its own undo step).
+   */
+  update(workspaceId: string, path: string, epoch: string, update: Uint8Array, exceptSocket: string | null, owner: string | null): void;
   saved(workspaceId: string, path: string, savedAt: number): void;
 }
 
@@ -35,6 +38,8 @@ export interface ChangeOrigin {
   socketId: string | null;
   /** Set when the change came from another server process and must not be published again. */
   fromBackplane?: boolean;
+  /** The socket the server made this change for (a rename it asked for): its own edit there. */
+  onBehalfOf?: string;
 }
 
 export class LiveDoc {
@@ -297,7 +302,7 @@ export class LiveDocs {
   /** Called for every transaction: passes the update on to local sockets and other processes. */
   private handleUpdate(doc: LiveDoc, update: Uint8Array, origin: ChangeOrigin | null): void {
     doc.changeCount++;
-    this.listener.update(doc.workspaceId, doc.path, doc.epoch, update, origin?.socketId ?? null);
+    this.listener.update(doc.workspaceId, doc.path, doc.epoch, update, origin?.socketId ?? null, origin?.onBehalfOf ?? null);
     if (origin?.fromBackplane) return;
     this.publish(doc, 'update', update, origin?.author ?? 'server');
   }

@@ -67,9 +67,12 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
   });
 
   const liveDocs = new LiveDocs(store, states, backplane, nodeId, {
-    update: (workspaceId, path, epoch, update, exceptSocket) => {
+    update: (workspaceId, path, epoch, update, exceptSocket, owner) => {
       const room = io.local.to(docRoom(workspaceId, path));
-      (exceptSocket ? room.except(exceptSocket) : room).emit('doc:update', { path, epoch, update });
+      const others = [exceptSocket, owner].filter((s): s is string => s !== null);
+      (others.length ? room.except(others) : room).emit('doc:update', { path, epoch, update });
+      // Editors ignore updates for files they do not have open.
+      if (owner) io.local.to(owner).emit('doc:update', { path, epoch, update, own: true });
     },
     saved: (workspaceId, path, savedAt) => io.local.to(docRoom(workspaceId, path)).emit('doc:saved', { path, savedAt }),
   });

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
-import { DocSync } from '../components/editor/doc-sync';
+import * as Y from 'yjs';
+import { DocSync, ownRemoteOrigin } from '../components/editor/doc-sync';
 import type { LangDiagnostic } from '../lib/protocol';
 import { isValidIdentifier } from '../server/language/language-queries';
 import { bearer, connectClient, createWorkspace, eventually, request, startServer, type CreatedWorkspace, type TestServer } from './support/server';
@@ -160,6 +161,33 @@ describe('language intelligence for TypeScript and JavaScript', () => {
     assert.equal(back.ok, true);
     await eventually(() => main.text.toString(), (text) => text === MAIN);
     main.destroy();
+  });
+
+  it("a rename is one undo step in the requester's editor, and undoing it reaches collaborators", async () => {
+    const main = new DocSync(socket, 'src/main.ts');
+    const other = new DocSync(await connectClient(t.url, ws.id, ws.editToken), 'src/main.ts');
+    await Promise.all([live(main), live(other)]);
+    // The editor's undo manager tracks this client's own changes, as components/editor/collab.ts sets it up.
+    const undo = new Y.UndoManager(main.text);
+    undo.addTrackedOrigin(ownRemoteOrigin);
+    const otherUndo = new Y.UndoManager(other.text);
+    otherUndo.addTrackedOrigin(ownRemoteOrigin);
+    const reply = await request(socket, 'lang:rename', { path: 'src/main.ts', offset: at(MAIN, 'double(sq'), newName: 'twice' });
+    assert.equal(reply.ok, true, JSON.stringify(reply));
+    const renamed = MAIN.replaceAll('double', 'twice');
+    await eventually(() => [main.text.toString(), other.text.toString()], ([a, b]) => a === renamed && b === renamed);
+    assert.equal(undo.undoStack.length, 1, 'one undo step for the whole file');
+    assert.equal(otherUndo.undoStack.length, 0, "a collaborator's undo does not include it");
+    undo.undo();
+    await eventually(() => [main.text.toString(), other.text.toString()], ([a, b]) => a === MAIN && b === MAIN);
+    // Undo covered this file only: the other file keeps the new name until renamed back there.
+    const shapesNow = SHAPES.replace('function double', 'function twice');
+    assert.equal(readFileSync(join(t.dataDir, 'workspaces', ws.id, 'src/shapes.ts'), 'utf8'), shapesNow);
+    const back = await request(socket, 'lang:rename', { path: 'src/shapes.ts', offset: at(shapesNow, 'twice(n'), newName: 'double' });
+    assert.equal(back.ok, true, JSON.stringify(back));
+    await eventually(() => readFileSync(join(t.dataDir, 'workspaces', ws.id, 'src/shapes.ts'), 'utf8'), (text) => text === SHAPES);
+    main.destroy();
+    other.destroy();
   });
 
   it('answers the internal facts the AI features use', async () => {

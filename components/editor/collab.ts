@@ -2,12 +2,16 @@ import type { Extension } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import * as Y from 'yjs';
+import { ownRemoteOrigin } from './doc-sync';
 
 /**
  * Binds the editor to a shared Y.Text. Undo and redo go through a Y.UndoManager rather than
  * CodeMirror's history so they only revert this user's edits, never text that arrived from the
- * server or another collaborator.
+ * server or another collaborator; changes the server made at this user's request (a rename) are
+ * this user's too.
  */
 export function collab(text: Y.Text): Extension {
-  return [yCollab(text, null, { undoManager: new Y.UndoManager(text) }), keymap.of(yUndoManagerKeymap)];
+  const undoManager = new Y.UndoManager(text);
+  undoManager.addTrackedOrigin(ownRemoteOrigin);
+  return [yCollab(text, null, { undoManager }), keymap.of(yUndoManagerKeymap)];
 }

@@ -7,7 +7,9 @@
  * - A reconnect re-opens the document with this copy's state vector, so only missing updates travel.
  * - If the server's copy has another epoch (unrelated history), the local copy is replaced by the
  *   server's; text typed offline is then re-applied as one replacement so it is not lost.
- * - Remote updates are applied with `remoteOrigin`, so they never count as local edits or undo steps.
+ * - Remote updates are applied with `remoteOrigin`, so they never count as local edits or undo steps;
+ *   a change the server made at this client's request (a rename) is applied with `ownRemoteOrigin`,
+ *   which the editor's undo tracks, and is not sent back.
  */
 import type { Socket } from 'socket.io-client';
 import * as Y from 'yjs';
@@ -28,6 +30,8 @@ export interface DocStatus {
 
 /** Transaction origin of updates that came from the server. */
 export const remoteOrigin = Symbol('lookahead-remote');
+/** Transaction origin of server changes made for this client (its own edits, made remotely). */
+export const ownRemoteOrigin = Symbol('lookahead-own-remote');
 
 export class DocSync {
   readonly doc = new Y.Doc();
@@ -148,7 +152,7 @@ export class DocSync {
   }
 
   private onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === remoteOrigin) return;
+    if (origin === remoteOrigin || origin === ownRemoteOrigin) return;
     if (this.socket.connected && this.epoch && this.status.phase === 'live') this.send(update);
     else this.unsent = true;
     this.refreshSaveState();
@@ -178,9 +182,9 @@ export class DocSync {
     if (saveState !== this.status.saveState) this.setStatus({ saveState });
   }
 
-  private onRemoteUpdate = (msg: { path: string; epoch: string; update: ArrayBuffer | Uint8Array }): void => {
+  private onRemoteUpdate = (msg: { path: string; epoch: string; update: ArrayBuffer | Uint8Array; own?: boolean }): void => {
     if (msg.path !== this.path || msg.epoch !== this.epoch) return;
-    Y.applyUpdate(this.doc, toBytes(msg.update), remoteOrigin);
+    Y.applyUpdate(this.doc, toBytes(msg.update), msg.own ? ownRemoteOrigin : remoteOrigin);
   };
 
   private onSaved = (msg: { path: string }): void => {

@@ -12,7 +12,14 @@ import { RequestError } from '../errors';
 import type { LiveDoc, LiveDocs } from '../live-docs';
 import type { RenameEdit } from './language-queries';
 
-export async function applyRename(liveDocs: LiveDocs, workspaceId: string, edits: RenameEdit[], author: string): Promise<{ path: string; edits: number }[]> {
+/** `requester`: the socket that asked; in its editors each file's change is an undo step of its own. */
+export async function applyRename(
+  liveDocs: LiveDocs,
+  workspaceId: string,
+  edits: RenameEdit[],
+  author: string,
+  requester: string,
+): Promise<{ path: string; edits: number }[]> {
   const byPath = new Map<string, RenameEdit[]>();
   for (const edit of edits) byPath.set(edit.path, [...(byPath.get(edit.path) ?? []), edit]);
   // A holder keeps each document loaded between opening and editing it, like an editor would.
@@ -39,7 +46,7 @@ export async function applyRename(liveDocs: LiveDocs, workspaceId: string, edits
           doc.text.delete(e.from, e.to - e.from);
           doc.text.insert(e.from, e.newText);
         }
-      }, { author, socketId: null });
+      }, { author, socketId: null, onBehalfOf: requester });
     }
     return held.map((doc) => ({ path: doc.path, edits: byPath.get(doc.path)!.length }));
   } finally {

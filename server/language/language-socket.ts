@@ -28,7 +28,7 @@ export type LanguageHandlers = { [E in LangEventName]: (msg: ClientEvent<E>) => 
 export function languageHandlers(
   languages: LanguageWorkspaces,
   liveDocs: LiveDocs,
-  session: { workspaceId: string; role: Role; author: string },
+  session: { workspaceId: string; role: Role; author: string; socketId: string },
 ): LanguageHandlers {
   const { workspaceId } = session;
   const service = () => languages.service(workspaceId);
@@ -56,7 +56,7 @@ export function languageHandlers(
       const path = canonicalPath(msg.path);
       if (!isScriptPath(path)) throw new RequestError(400, 'bad-request', `${path} is not a TypeScript or JavaScript file`);
       const edits = await (await service()).request<RenameEdit[]>({ op: 'rename', path, offset: msg.offset, newName: msg.newName });
-      return { files: await applyRename(liveDocs, workspaceId, edits, session.author) };
+      return { files: await applyRename(liveDocs, workspaceId, edits, session.author, session.socketId) };
     },
     'lang:problems': async (msg): Promise<LangProblemsReply> => {
       const path = msg.path === undefined ? undefined : canonicalPath(msg.path);
