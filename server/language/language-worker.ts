@@ -7,6 +7,7 @@
  *   out: {type:'ready'} | {type:'diagnostics', path, diagnostics} | {type:'result', id, value}
  *        | {type:'error', id, message, badRequest}
  */
+import { setPriority } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LangDiagnostic } from '../../lib/protocol';
@@ -14,6 +15,9 @@ import { ChangeSignal } from './change-signal';
 import { DiagnosticsPass } from './diagnostics-pass';
 import * as queries from './language-queries';
 import { VirtualProject } from './virtual-project';
+
+/** Niceness of the type-checking thread (0 normal, 19 lowest). */
+const LANGUAGE_THREAD_NICE = 10;
 
 export interface LanguageWorkerOptions {
   /** Shared with the main thread's ChangeSignal. */
@@ -46,6 +50,15 @@ export type LanguageWorkerReply =
   | { type: 'error'; id: number; message: string; badRequest: boolean };
 
 const port = parentPort!;
+
+// Type checking yields the CPU to the socket server and to Tab, whose answers are waited for
+// keystroke by keystroke; diagnostics may trail by a few milliseconds. (On Linux this lowers the
+// priority of this thread only.)
+try {
+  setPriority(LANGUAGE_THREAD_NICE);
+} catch {
+  // Not permitted here: run at the normal priority.
+}
 const signal = new ChangeSignal((workerData as LanguageWorkerOptions).changeSignal);
 const project = new VirtualProject(signal);
 const pass = new DiagnosticsPass(project, signal, (path, diagnostics) => port.postMessage({ type: 'diagnostics', path, diagnostics } satisfies LanguageWorkerReply));
