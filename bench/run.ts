@@ -1,9 +1,10 @@
 /** `npm run -s bench -- <name> [--json] [options]`: runs one benchmark and prints its JSON. */
+import { benchCollab } from './collab-bench';
 import { benchLang } from './lang-bench';
 import { benchModel } from './model';
 import { benchTab } from './tab';
 
-const benches: Record<string, (args: string[]) => Promise<unknown>> = { model: benchModel, tab: benchTab, lang: benchLang };
+const benches: Record<string, (args: string[]) => Promise<unknown>> = { model: benchModel, tab: benchTab, lang: benchLang, collab: benchCollab };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = benches[name ?? ''];

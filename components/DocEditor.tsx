@@ -12,6 +12,7 @@ import { DocSync, type DocStatus } from './editor/doc-sync';
 import { commonExtensions } from './editor/editor-extensions';
 import { ghostText } from './editor/ghost-text';
 import { languageCompletions, languageIntel, showDiagnostics } from './editor/language-intel';
+import { presence } from './editor/presence';
 import { readOnlyCompartment } from './editor/read-only';
 import { socketTabSource } from './editor/tab-source';
 import { LargeFileView } from './LargeFileView';
@@ -48,6 +49,7 @@ interface DocEditorProps extends EditorCallbacks {
 export function DocEditor({ path, socket, api, viewOnly, active, language, ...callbacks }: DocEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
+  const lockRef = useRef<{ readOnly: ReturnType<typeof readOnlyCompartment>; sync: DocSync } | null>(null);
   const [status, setStatus] = useState<DocStatus | null>(null);
   // Latest props for callbacks made from inside CodeMirror and DocSync, which are set up once.
   const latest = useRef({ callbacks, viewOnly, active, language });
@@ -67,6 +69,7 @@ export function DocEditor({ path, socket, api, viewOnly, active, language, ...ca
       const locked = s.readOnly || latest.current.viewOnly;
       if (!viewRef.current && s.kind === 'text' && s.phase === 'live') {
         readOnly = readOnlyCompartment(locked);
+        lockRef.current = { readOnly, sync };
         // The document starts as the synced text; from here on yCollab keeps the two in step.
         const view = new EditorView({
           parent: host,
@@ -74,6 +77,7 @@ export function DocEditor({ path, socket, api, viewOnly, active, language, ...ca
             doc: sync.text.toString(),
             extensions: [
               collab(sync.text),
+              presence(socket, sync),
               ghostText(socketTabSource(socket, path, editable)),
               commonExtensions(
                 path,
@@ -118,9 +122,17 @@ export function DocEditor({ path, socket, api, viewOnly, active, language, ...ca
       latest.current.callbacks.onView(path, null);
       viewRef.current?.destroy();
       viewRef.current = null;
+      lockRef.current = null;
       sync.destroy();
     };
   }, [socket, path]);
+
+  // The session can lose its edit rights while the file is open (its link was revoked).
+  useEffect(() => {
+    const view = viewRef.current;
+    const lock = lockRef.current;
+    if (view && lock) lock.readOnly.set(view, viewOnly || lock.sync.getStatus().readOnly);
+  }, [viewOnly]);
 
   const kind = status?.kind ?? null;
   // Focus the editor when its tab becomes active, or when it first appears in the active tab.

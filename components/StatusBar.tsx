@@ -14,6 +14,8 @@ interface StatusBarProps {
   cursor: CursorPosition | null;
   problems: { errors: number; warnings: number };
   onProblems: () => void;
+  /** Opens the share dialog; absent when this session cannot manage links. */
+  onShare?: () => void;
 }
 
 const connectionText: Record<ConnectionState, string> = {
@@ -28,7 +30,7 @@ const saveText: Record<SaveState, string> = {
   'offline-unsaved': 'Unsaved (offline)',
 };
 
-export function StatusBar({ connection, role, saveState, language, cursor, problems, onProblems }: StatusBarProps) {
+export function StatusBar({ connection, role, saveState, language, cursor, problems, onProblems, onShare }: StatusBarProps) {
   return (
     <footer className={'status-bar connection-' + connection}>
       <span className="status-item" data-testid="connection-state" data-state={connection} role="status">
@@ -65,6 +67,11 @@ export function StatusBar({ connection, role, saveState, language, cursor, probl
         <span className="status-item" data-testid="language">
           {language}
         </span>
+      )}
+      {onShare && (
+        <button className="status-item status-button status-share" data-testid="share-button" title="Share links to this workspace" onClick={onShare}>
+          Share
+        </button>
       )}
     </footer>
   );

@@ -15,6 +15,8 @@ import { ProblemsStore } from './problems-store';
 import { countProblems, ProblemsPanel } from './ProblemsPanel';
 import { QuickOpen } from './QuickOpen';
 import { ReferencesPicker } from './ReferencesPicker';
+import { SessionRevokedNotice } from './SessionRevokedNotice';
+import { ShareDialog } from './ShareDialog';
 import { StatusBar } from './StatusBar';
 import { TabBar } from './TabBar';
 import { initialTabs, tabsReducer } from './tabs-state';
@@ -26,7 +28,7 @@ import { useRememberedTabs } from './use-remembered-tabs';
 import { useWorkspaceSocket } from './use-workspace-socket';
 import { WorkspaceApi } from './workspace-api';
 
-type Overlay = 'quick-open' | 'palette' | { references: LangLocation[] } | null;
+type Overlay = 'quick-open' | 'palette' | 'share' | { references: LangLocation[] } | null;
 
 /** Puts the cursor at `offset` and scrolls it into the middle of the view. */
 function reveal(view: EditorView, offset: number): void {
@@ -37,13 +39,13 @@ function reveal(view: EditorView, offset: number): void {
 
 /**
  * The IDE for one workspace: file tree, tabs, editors, status bar, quick open, command palette,
- * and the Problems panel.
+ * the Problems panel and the share dialog.
  */
 export function Workspace({ id }: { id: string }) {
   const api = useMemo(() => new WorkspaceApi(id), [id]);
   const { info, error: infoError } = useWorkspaceInfo(api);
   const { listing, error: listingError, refresh } = useFileListing(api);
-  const { socket, connection } = useWorkspaceSocket(id);
+  const { socket, connection, revoked } = useWorkspaceSocket(id);
   const [{ tabs, active, recent }, dispatch] = useReducer(tabsReducer, initialTabs);
   const [saveStates, setSaveStates] = useState<Readonly<Record<string, SaveState>>>({});
   const [cursor, setCursor] = useState<CursorPosition | null>(null);
@@ -61,7 +63,8 @@ export function Workspace({ id }: { id: string }) {
   // The newly active editor reports its own cursor; until then (or for binary files) show none.
   useEffect(() => setCursor(null), [active]);
 
-  const canEdit = info?.role === 'edit';
+  // A revoked session keeps showing what it has but can change nothing.
+  const canEdit = info?.role === 'edit' && !revoked;
   const focusEditor = useCallback(() => {
     const path = activeRef.current;
     if (path) views.current.get(path)?.focus();
@@ -166,6 +169,7 @@ export function Workspace({ id }: { id: string }) {
     toggleSidebar: () => setSidebar((s) => !s),
     quickOpen: () => setOverlay('quick-open'),
     toggleProblems,
+    share: () => setOverlay('share'),
   });
 
   useGlobalShortcuts({
@@ -242,7 +246,9 @@ export function Workspace({ id }: { id: string }) {
         cursor={active ? cursor : null}
         problems={problemCounts}
         onProblems={toggleProblems}
+        onShare={canEdit ? () => setOverlay('share') : undefined}
       />
+      {overlay === 'share' && canEdit && <ShareDialog api={api} currentLinkId={info.linkId} onClose={closeOverlay} />}
       {overlay === 'quick-open' && (
         <QuickOpen
           paths={paths}
@@ -275,6 +281,7 @@ export function Workspace({ id }: { id: string }) {
           onClose={closeOverlay}
         />
       )}
+      {revoked && <SessionRevokedNotice />}
     </div>
   );
 }

@@ -26,6 +26,7 @@ export interface CommandContext {
   toggleSidebar: () => void;
   quickOpen: () => void;
   toggleProblems: () => void;
+  share: () => void;
 }
 
 export function buildCommands(ctx: CommandContext): Command[] {
@@ -53,6 +54,7 @@ export function buildCommands(ctx: CommandContext): Command[] {
     { id: 'view.sidebar', title: 'Toggle Sidebar', keybinding: 'Mod-b', run: ctx.toggleSidebar },
     { id: 'view.problems', title: 'Toggle Problems', keybinding: 'Mod-Shift-m', run: ctx.toggleProblems },
     { id: 'file.quickOpen', title: 'Quick Open', keybinding: 'Mod-p', run: ctx.quickOpen },
+    { id: 'workspace.share', title: 'Share…', enabled: editable, run: ctx.share },
   ];
   return list.map((c) => (c.keybinding ? { ...c, keybinding: formatKeys(c.keybinding) } : c));
 }

@@ -9,10 +9,13 @@ export type ConnectionState = 'connected' | 'reconnecting' | 'offline';
  * Opens the workspace's one socket for as long as the component is mounted and tracks whether
  * it is connected. "Offline" means the browser has no network or the client gave up retrying;
  * "reconnecting" means socket.io is still trying (including the very first connection).
+ * `revoked` turns true when the server ends the session because its share link was revoked; the
+ * server then disconnects, and socket.io does not retry a disconnect the server made.
  */
-export function useWorkspaceSocket(workspaceId: string): { socket: Socket | null; connection: ConnectionState } {
+export function useWorkspaceSocket(workspaceId: string): { socket: Socket | null; connection: ConnectionState; revoked: boolean } {
   const [socket, setSocket] = useState<Socket | null>(null);
   const [connection, setConnection] = useState<ConnectionState>('reconnecting');
+  const [revoked, setRevoked] = useState(false);
 
   useEffect(() => {
     const s = io({ path: '/socket.io', auth: { workspaceId }, transports: ['websocket'] });
@@ -26,6 +29,7 @@ export function useWorkspaceSocket(workspaceId: string): { socket: Socket | null
     s.on('connect_error', update);
     s.io.on('reconnect_attempt', update);
     s.io.on('reconnect_failed', update);
+    s.on('session:revoked', () => setRevoked(true));
     // A dead network does not close an open websocket until the ping times out, which would
     // leave edits silently unsent; drop it at once and reconnect when the network returns.
     const onOffline = () => {
@@ -48,5 +52,5 @@ export function useWorkspaceSocket(workspaceId: string): { socket: Socket | null
     };
   }, [workspaceId]);
 
-  return { socket, connection };
+  return { socket, connection, revoked };
 }

@@ -17,6 +17,15 @@ export interface FileListing {
 export interface WorkspaceInfo {
   id: string;
   role: Role;
+  /** The share link this session came through. */
+  linkId: string;
+}
+
+/** A share link as the server lists it: never its token, which only its creator ever saw. */
+export interface ShareLinkInfo {
+  id: string;
+  role: Role;
+  createdAt: number;
 }
 
 export class ApiError extends Error {
@@ -94,5 +103,24 @@ export class WorkspaceApi {
   /** Deletes a file, or a folder with everything in it. */
   async remove(path: string): Promise<void> {
     await request(`${this.base}/files/${encodePath(path)}`, { method: 'DELETE' });
+  }
+
+  async listLinks(): Promise<ShareLinkInfo[]> {
+    return ((await (await request(`${this.base}/links`)).json()) as { links: ShareLinkInfo[] }).links;
+  }
+
+  /** Creates a link; its URL is known only now and is never shown again. */
+  async createLink(role: Role): Promise<{ link: ShareLinkInfo; url: string }> {
+    const res = await request(`${this.base}/links`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role }),
+    });
+    return res.json();
+  }
+
+  /** Revokes a link: it stops working and every session opened with it ends. */
+  async revokeLink(linkId: string): Promise<void> {
+    await request(`${this.base}/links/${encodeURIComponent(linkId)}`, { method: 'DELETE' });
   }
 }

@@ -43,3 +43,12 @@ export const MAX_DIAGNOSTICS_PER_FILE = 500;
 
 /** Completion entries sent per request; the editor filters further as the user types. */
 export const MAX_COMPLETIONS = 400;
+
+/** A Yjs relative position names an item by client id and clock plus a few flags: tens of bytes.
+ * Anything larger is not a position. */
+export const MAX_PRESENCE_POSITION_BYTES = 256;
+
+/** Presence updates forwarded per socket and second; the rest are dropped (the next one carries the
+ * newer position anyway). Editors send at most one per PRESENCE_SEND_INTERVAL_MS. */
+export const MAX_PRESENCE_UPDATES_PER_SECOND = 20;
+export const PRESENCE_SEND_INTERVAL_MS = 50;

@@ -3,10 +3,11 @@
  * sends is parsed with these before anything acts on it; a message that does not parse gets an
  * error reply (through its ack when it has one, else an `error:message` event).
  *
- * Durable traffic (document updates) and ephemeral traffic (presence, later) use separate events.
+ * Durable traffic (document updates) and ephemeral traffic (presence) use separate events.
  */
 import { z } from 'zod';
-import { MAX_EDITABLE_BYTES, MAX_IDENTIFIER_LENGTH, MAX_PATH_LENGTH, MAX_UPDATE_BYTES } from './limits';
+import { MAX_EDITABLE_BYTES, MAX_IDENTIFIER_LENGTH, MAX_PATH_LENGTH, MAX_PRESENCE_POSITION_BYTES, MAX_UPDATE_BYTES } from './limits';
+import type { PresenceColour } from './presence-colours';
 
 const bytes = (max: number) =>
   z
@@ -60,6 +61,16 @@ export const clientEvents = {
   'lang:rename': z.strictObject({ path, offset, newName: z.string().min(1).max(MAX_IDENTIFIER_LENGTH) }),
   /** Every known diagnostic of the workspace, or of one file; starts the language service. */
   'lang:problems': z.strictObject({ path: path.optional() }),
+  /**
+   * Where this editor's selection is in a file it has open: Yjs relative positions
+   * (Y.encodeRelativePosition), which stay attached to the text as others edit it. Null clears
+   * it. Passed on to the other editors of the file and never stored; view links may send it.
+   */
+  'presence:update': z.strictObject({
+    path,
+    anchor: bytes(MAX_PRESENCE_POSITION_BYTES).nullable(),
+    head: bytes(MAX_PRESENCE_POSITION_BYTES).nullable(),
+  }),
 } as const;
 
 export type ClientEventName = keyof typeof clientEvents;
@@ -146,6 +157,22 @@ export interface ServerEvents {
   /** A file's diagnostics changed (sent to every socket of the workspace). */
   'lang:diagnostics': (msg: { path: string; diagnostics: LangDiagnostic[] }) => void;
   'error:message': (msg: { event: string; error: ProtocolError }) => void;
+  /** A collaborator's selection in a file this socket has open (see `PeerPresence`). */
+  presence: (msg: PeerPresence) => void;
+  /** The collaborator closed the file or left. */
+  'presence:leave': (msg: { id: string; path: string }) => void;
+}
+
+/** A collaborator's selection as the server passes it on: who (named and coloured by the server,
+ * never by the peer) and where (relative positions, or null when the peer has no selection). */
+export interface PeerPresence {
+  /** The peer's session (socket) id. */
+  id: string;
+  name: string;
+  colour: PresenceColour;
+  path: string;
+  anchor: Uint8Array | null;
+  head: Uint8Array | null;
 }
 
 /** Role a share link grants. */

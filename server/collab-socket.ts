@@ -9,6 +9,7 @@ import { clientEvents, describeZodError, type ClientEvent, type ClientEventName,
 import { authorize, authorOf } from './auth';
 import { isEmptyUpdate } from './doc-message';
 import { RequestError } from './errors';
+import { Presence } from './presence';
 import { canonicalPath } from './request-path';
 import { languageHandlers } from './language/language-socket';
 import type { LanguageWorkspaces } from './language/language-workspaces';
@@ -37,6 +38,7 @@ export function attachCollaboration(
   deps: { links: ShareLinks; liveDocs: LiveDocs; store: WorkspaceStore; tab: TabCompletions; languages: LanguageWorkspaces },
 ): void {
   const { links, liveDocs, store, tab, languages } = deps;
+  const presence = new Presence(io, docRoom);
 
   io.use(async (socket, next) => {
     try {
@@ -57,6 +59,7 @@ export function attachCollaboration(
     const data = socket.data as SocketData;
     void socket.join(workspaceRoom(data.workspaceId));
     languages.socketConnected(data.workspaceId);
+    const peer = presence.join(socket, data.workspaceId, data.role);
 
     const handlers: { [E in ClientEventName]: (msg: ClientEvent<E>) => Promise<unknown> } = {
       'doc:open': async (msg) => {
@@ -110,10 +113,12 @@ export function attachCollaboration(
         const path = canonicalPath(msg.path);
         data.open.delete(path);
         await socket.leave(docRoom(data.workspaceId, path));
+        peer.closed(path);
         await liveDocs.detach(data.workspaceId, path, socket.id);
         return {};
       },
       ...languageHandlers(languages, liveDocs, { ...data, socketId: socket.id }),
+      ...peer.handlers(data.open),
     };
 
     socket.onAny((event: string, ...args: unknown[]) => {
@@ -135,6 +140,7 @@ export function attachCollaboration(
     socket.on('disconnect', () => {
       tab.socketClosed(socket.id);
       languages.socketDisconnected(data.workspaceId);
+      peer.left(data.open);
       for (const path of data.open) void liveDocs.detach(data.workspaceId, path, socket.id);
       data.open.clear();
     });

@@ -2,7 +2,7 @@
  * The HTTP surface owned by the server (everything else goes to Next):
  *   GET  /api/health
  *   POST /api/workspaces                         -> 201 {id, editUrl, viewUrl}
- *   GET  /api/workspaces/<id>                    -> {id, role}
+ *   GET  /api/workspaces/<id>                    -> {id, role, linkId} (linkId: the link this request came through)
  *   GET  /api/workspaces/<id>/files              -> {files: [{path, size}], dirs: [path]}
  *   GET|PUT|DELETE /api/workspaces/<id>/files/<path>
  *   POST /api/workspaces/<id>/dirs/<path>
@@ -124,7 +124,7 @@ async function apiRoute(ctx: RouteContext, req: IncomingMessage, res: ServerResp
   };
   const author = authorOf(access);
 
-  if (rest.length === 0 && method === 'GET') return sendJson(res, 200, { id, role: access.role });
+  if (rest.length === 0 && method === 'GET') return sendJson(res, 200, { id, role: access.role, linkId: access.link.id });
   if (rest[0] === 'files' && rest.length === 1 && method === 'GET') return sendJson(res, 200, await ctx.store.list(id));
   if (rest[0] === 'files' && rest.length > 1) {
     const path = pathFromSegments(rest.slice(1));

@@ -38,7 +38,7 @@ describe('share links', () => {
     const exchange = await fetch(`${t.url}/s/${token}`, noFollow);
     assert.equal(exchange.status, 303);
     const me = await fetch(`${t.url}/api/workspaces/${ws.id}`, { headers: bearer(token) });
-    assert.deepEqual(await me.json(), { id: ws.id, role: 'view' });
+    assert.deepEqual(await me.json(), { id: ws.id, role: 'view', linkId: link.id });
   });
 
   it('view links can neither list, create nor revoke links; bad bodies and ids are refused', async () => {
