@@ -141,6 +141,8 @@ describe('language intelligence in the browser', () => {
     const dropdown = page.locator('.cm-tooltip-autocomplete');
     await dropdown.locator('li[aria-selected="true"]', { hasText: 'area' }).waitFor({ timeout: SERVICE_MS });
     assert.equal(await activeEditor(page).locator('[data-testid="ghost-text"]').count(), 0);
+    // CodeMirror takes no pick until the dropdown has been open for its interaction delay (75 ms).
+    await page.waitForTimeout(150);
     await page.keyboard.press('Tab');
     await dropdown.waitFor({ state: 'detached' });
     const lines = (await activeContent(page).innerText()).split('\n').filter(Boolean);
