@@ -9,6 +9,7 @@ import { clientEvents, describeZodError, type ClientEvent, type ClientEventName,
 import { authorize, authorOf } from './auth';
 import { isEmptyUpdate } from './doc-message';
 import { RequestError } from './errors';
+import type { Backplane } from './backplane/backplane';
 import { Presence } from './presence';
 import { canonicalPath } from './request-path';
 import { languageHandlers } from './language/language-socket';
@@ -24,6 +25,8 @@ interface SocketData {
   role: Role;
   /** The share link this socket authenticated with: revoking it ends the session. */
   linkId: string;
+  /** Numbers this session's name among the workspace's collaborators ("Editor 3"). */
+  presenceNumber: number;
   author: string;
   open: Set<string>;
 }
@@ -32,13 +35,12 @@ export function docRoom(workspaceId: string, path: string): string {
   return `doc:${workspaceId}:${path}`;
 }
 
-
 export function attachCollaboration(
   io: Server,
-  deps: { links: ShareLinks; liveDocs: LiveDocs; store: WorkspaceStore; tab: TabCompletions; languages: LanguageWorkspaces },
+  deps: { links: ShareLinks; liveDocs: LiveDocs; store: WorkspaceStore; tab: TabCompletions; languages: LanguageWorkspaces; backplane: Backplane },
 ): void {
   const { links, liveDocs, store, tab, languages } = deps;
-  const presence = new Presence(io, docRoom);
+  const presence = new Presence(io, deps.backplane, docRoom);
 
   io.use(async (socket, next) => {
     try {
@@ -47,7 +49,14 @@ export function attachCollaboration(
       const token = typeof auth.token === 'string' ? auth.token : undefined;
       const access = WorkspaceStore.isWorkspaceId(workspaceId) ? await authorize(links, socket.handshake.headers, workspaceId, token) : null;
       if (!access || !(await store.exists(workspaceId))) return next(new Error('unauthorized'));
-      const data: SocketData = { workspaceId, role: access.role, linkId: access.link.id, author: authorOf(access), open: new Set() };
+      const data: SocketData = {
+        workspaceId,
+        role: access.role,
+        linkId: access.link.id,
+        author: authorOf(access),
+        presenceNumber: await presence.numberFor(workspaceId),
+        open: new Set(),
+      };
       socket.data = data;
       next();
     } catch {
@@ -59,7 +68,7 @@ export function attachCollaboration(
     const data = socket.data as SocketData;
     void socket.join(workspaceRoom(data.workspaceId));
     languages.socketConnected(data.workspaceId);
-    const peer = presence.join(socket, data.workspaceId, data.role);
+    const peer = presence.join(socket, data.workspaceId, data.role, data.presenceNumber);
 
     const handlers: { [E in ClientEventName]: (msg: ClientEvent<E>) => Promise<unknown> } = {
       'doc:open': async (msg) => {

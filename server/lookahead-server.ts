@@ -91,7 +91,7 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
     io.local.to(workspaceRoom(workspaceId)).emit('lang:diagnostics', { path, diagnostics }),
   );
   events.onEvent((workspaceId, event) => languages.treeChanged(workspaceId, event));
-  attachCollaboration(io, { links, liveDocs, store, tab, languages });
+  attachCollaboration(io, { links, liveDocs, store, tab, languages, backplane });
 
   const revocations = await LinkRevocations.start(io, backplane);
   const routes: RouteContext = {

@@ -12,13 +12,15 @@
  * - A socket sends at most MAX_PRESENCE_UPDATES_PER_SECOND updates a second; extras are dropped.
  * - When a socket closes a file or disconnects, the others are told to remove its cursor.
  *
- * Names are numbered per process: with several web nodes, two sessions on different nodes may share
- * a number (their colours and ids still tell them apart).
+ * Names are numbered per workspace by a counter on the backplane, so sessions on different web
+ * nodes get different numbers; if the backplane is unreachable, a number from this process stands
+ * in (it may repeat one given elsewhere meanwhile).
  */
 import type { Server, Socket } from 'socket.io';
 import { MAX_PRESENCE_UPDATES_PER_SECOND } from '../lib/limits';
 import { PRESENCE_COLOURS, type PresenceColour } from '../lib/presence-colours';
 import type { ClientEvent, PeerPresence, Role } from '../lib/protocol';
+import type { Backplane } from './backplane/backplane';
 import { RequestError } from './errors';
 import { RateLimit } from './rate-limit';
 import { canonicalPath } from './request-path';
@@ -26,28 +28,29 @@ import { canonicalPath } from './request-path';
 /** The `presence:update` handler of one socket, in the shape collab-socket's dispatcher expects. */
 export type PresenceHandlers = { 'presence:update': (msg: ClientEvent<'presence:update'>) => Promise<unknown> };
 
+/** A workspace's numbering starts over after this long without a new session. */
+const NUMBERING_TTL_MS = 12 * 60 * 60 * 1000;
+
 export class Presence {
-  /** Sessions per workspace in this process, and the number the next one gets. */
-  private workspaces = new Map<string, { sessions: number; next: number }>();
+  /** Stand-in numbers while the backplane is unreachable. */
+  private fallback = 0;
 
   constructor(
     private readonly io: Server,
+    private readonly backplane: Backplane,
     private readonly room: (workspaceId: string, path: string) => string,
   ) {}
 
-  /** Names and colours a session that just connected. */
-  join(socket: Socket, workspaceId: string, role: Role): PresenceSession {
-    const workspace = this.workspaces.get(workspaceId) ?? { sessions: 0, next: 1 };
-    this.workspaces.set(workspaceId, workspace);
-    workspace.sessions++;
-    const number = workspace.next++;
+  /** The number of the next session of a workspace, in every process (called while connecting). */
+  async numberFor(workspaceId: string): Promise<number> {
+    return this.backplane.increment(`presence:${workspaceId}`, NUMBERING_TTL_MS).catch(() => ++this.fallback);
+  }
+
+  /** Names and colours a session that just connected, from its number. */
+  join(socket: Socket, workspaceId: string, role: Role, number: number): PresenceSession {
     const name = `${role === 'edit' ? 'Editor' : 'Viewer'} ${number}`;
     const colour = PRESENCE_COLOURS[(number - 1) % PRESENCE_COLOURS.length];
-    const leaveWorkspace = () => {
-      // Numbering starts over once nobody is left, so the map holds only workspaces in use.
-      if (--workspace.sessions === 0) this.workspaces.delete(workspaceId);
-    };
-    return new PresenceSession(this.io, socket, workspaceId, name, colour, this.room, leaveWorkspace);
+    return new PresenceSession(this.io, socket, workspaceId, name, colour, this.room);
   }
 }
 
@@ -61,7 +64,6 @@ export class PresenceSession {
     readonly name: string,
     readonly colour: PresenceColour,
     private readonly room: (workspaceId: string, path: string) => string,
-    private readonly leaveWorkspace: () => void,
   ) {}
 
   /** `open` is the set of files the socket has open; presence for any other file is refused. */
@@ -86,6 +88,5 @@ export class PresenceSession {
   /** The socket disconnected with `open` files still open. */
   left(open: Iterable<string>): void {
     for (const path of open) this.closed(path);
-    this.leaveWorkspace();
   }
 }

@@ -108,6 +108,16 @@ for (const [name, make] of backends) {
       assert.equal(await a.get('never-set'), null);
     });
 
+    it('counts atomically across processes, and forgets a counter after its time to live', async () => {
+      const key = `count-${randomBytes(4).toString('hex')}`;
+      const got = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).increment(key, 60_000)));
+      assert.deepEqual([...got].sort((x, y) => x - y), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      await a.increment('count-short', 50);
+      await new Promise((r) => setTimeout(r, 120));
+      assert.equal(await b.increment('count-short', 50), 1);
+      await assert.rejects(a.increment(key, 0), RangeError);
+    });
+
     it('refuses a non-positive time to live', async () => {
       await assert.rejects(a.set('k', new Uint8Array([1]), 0), RangeError);
     });

@@ -154,6 +154,17 @@ describe('presence in scaled mode', () => {
         10_000,
       );
       assert.equal(resolve(b.doc, atB[0].head!), 5);
+      // Numbers come from a counter both processes share: the two sessions have different names.
+      const atA = collect<PeerPresence>(a.socket, 'presence');
+      await eventually(
+        async () => {
+          await request(b.socket, 'presence:update', { path: PATH, anchor: null, head: position(b.doc, 1) });
+          return atA.length;
+        },
+        (n) => n > 0,
+        10_000,
+      );
+      assert.notEqual(atA[0].name, atB[0].name);
       const id = a.socket.id;
       a.socket.close();
       await eventually(() => leaves, (list) => list.some((l) => l.id === id), 10_000);

@@ -14,6 +14,9 @@ export interface Backplane {
   get(key: string): Promise<Uint8Array | null>;
   set(key: string, value: Uint8Array, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Adds one to a counter shared by all processes and returns the new value (1 the first time);
+   * the counter is forgotten `ttlMs` after its last increment. */
+  increment(key: string, ttlMs: number): Promise<number>;
   /** True while the shared store is reachable (always true in memory). */
   healthy(): boolean;
   /**

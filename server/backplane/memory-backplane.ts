@@ -50,6 +50,17 @@ export class MemoryBackplane implements Backplane {
     this.entries.delete(key);
   }
 
+  async increment(key: string, ttlMs: number): Promise<number> {
+    if (!(ttlMs > 0)) throw new RangeError('ttlMs must be positive');
+    // No await between reading and writing: concurrent increments never see the same value.
+    const entry = this.entries.get(key);
+    const current = entry && entry.expiresAt > this.now() ? new DataView(entry.value.buffer).getUint32(0) : 0;
+    const value = new Uint8Array(4);
+    new DataView(value.buffer).setUint32(0, current + 1);
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    return current + 1;
+  }
+
   healthy(): boolean {
     return true;
   }

@@ -88,6 +88,12 @@ export class RedisBackplane implements Backplane {
     await this.client.del(this.prefix + key);
   }
 
+  async increment(key: string, ttlMs: number): Promise<number> {
+    if (!(ttlMs > 0)) throw new RangeError('ttlMs must be positive');
+    const [value] = await this.client.multi().incr(this.prefix + key).pExpire(this.prefix + key, Math.ceil(ttlMs)).exec();
+    return Number(value);
+  }
+
   healthy(): boolean {
     return this.client.isReady && this.subscriber.isReady;
   }
