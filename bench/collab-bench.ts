@@ -25,6 +25,7 @@
  * sockets). The two processes share the machine's cores, so the clients' own work
  * (`clientCpuPercent`, of one core) counts against the latency too.
  */
+import { percentile, round } from './stats';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -51,10 +52,6 @@ const CONNECT_BATCH = 50;
 const WARMUP_WORKSPACE_MS = 3000;
 const SERVER_ENV = 'LOOKAHEAD_COLLAB_BENCH_SERVER';
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-}
-const round = (x: number) => Math.round(x * 10) / 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface ServerStats {

@@ -11,6 +11,7 @@
  * - memoryPerWorkspace: growth of the server's RSS per running language service (three workspaces
  *   started after one warm-up), and the JavaScript heap of one worker.
  */
+import { percentile, round } from './stats';
 import type { Socket } from 'socket.io-client';
 import { DocSync } from '../components/editor/doc-sync';
 import type { LangDiagnostic } from '../lib/protocol';
@@ -25,11 +26,6 @@ const REQUESTS = 60;
 const TYPING_PAUSE_MS = 60;
 const MEMORY_WORKSPACES = 3;
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-const round = (x: number) => Math.round(x * 10) / 10;
 const summary = (values: number[]) => ({ p50: round(percentile(values, 50)), p90: round(percentile(values, 90)), n: values.length });
 const mib = (bytes: number) => round(bytes / (1024 * 1024));
 

@@ -6,6 +6,7 @@
  *   tabGate:        show rate and precision of the Tab confidence gate per threshold
  * Prints JSON. `npm run -s bench -- model --json [--files N] [--cases N] [--gate-cases N]`.
  */
+import { percentile, round } from './stats';
 import { execFileSync } from 'node:child_process';
 import { completeAtCursor } from '../workers/completion/complete-at-cursor';
 import { CausalLm } from '../workers/runtime/causal-lm';
@@ -16,10 +17,6 @@ import { lineCases, loadHeldoutFiles, sampleFiles } from './heldout-set';
 
 const SCORE_WINDOW = 1024;
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 export async function benchModel(args: string[]): Promise<unknown> {
   const arg = (name: string, fallback: number) => {
@@ -122,7 +119,3 @@ function argmaxExcept(row: Float32Array, except: number): number {
   return best;
 }
 
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}

@@ -8,6 +8,7 @@
  * - load: 20 socket.io clients typing at 5 keys/s: completions served per second, share cancelled,
  *   p90 latency of answered requests.
  */
+import { percentile, round } from './stats';
 import { readFileSync } from 'node:fs';
 import { io as connect, type Socket } from 'socket.io-client';
 import { launchBrowser, startIde } from '../e2e/support/ide';
@@ -31,12 +32,6 @@ const TYPED_IN_BROWSER = readFileSync(new URL('../workers/runtime/causal-lm.ts',
 const GHOST_WAIT_MS = 300;
 const MAX_KEYSTROKES = 900;
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-const round = (x: number) => Math.round(x * 10) / 10;
 
 async function keystrokeToGhost(): Promise<{ p50: number; p90: number; n: number; keystrokes: number }> {
   const ide = await startIde();

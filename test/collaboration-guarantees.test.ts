@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +13,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import * as Y from 'yjs';
 import { DocSync } from '../components/editor/doc-sync';
 import { runSeed, seededRandom } from './support/random';
-import { connectClient, createWorkspace, eventually, startServer, type CreatedWorkspace } from './support/server';
+import { connectClient, createWorkspace, eventually, startServer, startServerPair, type CreatedWorkspace } from './support/server';
 import { startServerProcess } from './support/server-process';
 
 const live = (sync: DocSync) => eventually(() => sync.getStatus().phase, (p) => p === 'live', 10_000);
@@ -64,6 +63,16 @@ async function startRedis(port: number): Promise<ChildProcess> {
   return child;
 }
 
+/** A fresh server and workspace with two live editors of `path`. */
+async function twoEditors(path: string) {
+  const t = await startServer();
+  const ws = await createWorkspace(t.url);
+  const a = new DocSync(await connectClient(t.url, ws.id, ws.editToken), path);
+  const b = new DocSync(await connectClient(t.url, ws.id, ws.editToken), path);
+  await Promise.all([live(a), live(b)]);
+  return { t, ws, a, b };
+}
+
 describe('collaboration guarantees', () => {
   it('after a SIGKILL of the server, edits come back from the clients when they reconnect', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lookahead-kill-'));
@@ -101,9 +110,7 @@ describe('collaboration guarantees', () => {
     const port = await freePort();
     let redis = await startRedis(port);
     const url = `redis://127.0.0.1:${port}`;
-    const prefix = `lookahead-test-${randomBytes(4).toString('hex')}:`;
-    const one = await startServer({ redisUrl: url, redisPrefix: prefix });
-    const two = await startServer({ redisUrl: url, redisPrefix: prefix, dataDir: one.dataDir });
+    const [one, two] = await startServerPair(url);
     const ws = await createWorkspace(one.url);
     const a = new DocSync(await connectClient(one.url, ws.id, ws.editToken), 'src/index.ts');
     const b = new DocSync(await connectClient(two.url, ws.id, ws.editToken), 'src/index.ts');
@@ -179,12 +186,8 @@ describe('collaboration guarantees', () => {
   });
 
   it('two users typing at the same offset at once converge, keeping every character', async () => {
-    const t = await startServer();
-    const ws = await createWorkspace(t.url);
-    const a = new DocSync(await connectClient(t.url, ws.id, ws.editToken), 'README.md');
-    const b = new DocSync(await connectClient(t.url, ws.id, ws.editToken), 'README.md');
+    const { t, ws, a, b } = await twoEditors('README.md');
     try {
-      await Promise.all([live(a), live(b)]);
       for (let i = 0; i < 30; i++) {
         a.text.insert(5, 'a');
         b.text.insert(5, 'b');
@@ -202,12 +205,8 @@ describe('collaboration guarantees', () => {
   });
 
   it('undo is per user: undoing takes back only your own edits, everywhere', async () => {
-    const t = await startServer();
-    const ws = await createWorkspace(t.url);
-    const a = new DocSync(await connectClient(t.url, ws.id, ws.editToken), 'README.md');
-    const b = new DocSync(await connectClient(t.url, ws.id, ws.editToken), 'README.md');
+    const { t, ws, a, b } = await twoEditors('README.md');
     try {
-      await Promise.all([live(a), live(b)]);
       const original = a.text.toString();
       // The editor's undo manager tracks local transactions only (remote ones carry remoteOrigin).
       const undoA = new Y.UndoManager(a.text, { trackedOrigins: new Set([null]) });

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { DocSync } from '../components/editor/doc-sync';
 import type { EditRecord } from '../server/edit-history';
 import { redisUrl } from './support/redis';
-import { bearer, connectClient, createWorkspace, eventually, request, startServer, type CreatedWorkspace, type TestServer } from './support/server';
+import { bearer, connectClient, createWorkspace, eventually, request, startServer, startServerPair, type CreatedWorkspace, type TestServer } from './support/server';
 
 const live = (sync: DocSync) => eventually(() => sync.getStatus().phase, (p) => p === 'live');
 const onDisk = (t: TestServer, ws: CreatedWorkspace, path: string) => () => readFileSync(join(t.dataDir, 'workspaces', ws.id, path), 'utf8');
@@ -228,9 +228,7 @@ describe('restarts', () => {
 describe('scaled mode: two server processes over Redis', () => {
   it('editors connected to different servers converge and both servers report redis', async () => {
     const url = await redisUrl();
-    const prefix = `lookahead-test-${randomBytes(4).toString('hex')}:`;
-    const one = await startServer({ redisUrl: url, redisPrefix: prefix });
-    const two = await startServer({ redisUrl: url, redisPrefix: prefix, dataDir: one.dataDir });
+    const [one, two] = await startServerPair(url);
     try {
       assert.equal((await (await fetch(`${one.url}/api/health`)).json()).backend, 'redis');
       const ws = await createWorkspace(one.url);

@@ -1,6 +1,5 @@
 /** Presence: collaborators' selections passed between the editors of one file, named and coloured by the server. */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import * as Y from 'yjs';
@@ -9,7 +8,7 @@ import { MAX_PRESENCE_UPDATES_PER_SECOND } from '../lib/limits';
 import { PRESENCE_COLOURS } from '../lib/presence-colours';
 import type { PeerPresence } from '../lib/protocol';
 import { redisUrl } from './support/redis';
-import { connectClient, createWorkspace, eventually, request, startServer, type CreatedWorkspace, type TestServer } from './support/server';
+import { connectClient, createWorkspace, eventually, request, startServer, startServerPair, type CreatedWorkspace, type TestServer } from './support/server';
 
 const PATH = 'src/index.ts';
 
@@ -135,9 +134,7 @@ describe('presence', () => {
 describe('presence in scaled mode', () => {
   it('crosses server processes through the socket.io Redis adapter', async () => {
     const url = await redisUrl();
-    const prefix = `lookahead-test-${randomBytes(4).toString('hex')}:`;
-    const one = await startServer({ redisUrl: url, redisPrefix: prefix });
-    const two = await startServer({ redisUrl: url, redisPrefix: prefix, dataDir: one.dataDir });
+    const [one, two] = await startServerPair(url);
     try {
       const ws = await createWorkspace(one.url);
       const a = await opened(one.url, ws, ws.editToken);

@@ -1,4 +1,5 @@
 /** Starts a real Lookahead server (without the Next pages) on a free port with its own data folder. */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,14 @@ export async function startServer(opts: { dataDir?: string; redisUrl?: string; r
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;
   return { server, url, dataDir, close: () => server.close().then(() => new Promise((r) => server.http.close(() => r(undefined)))) };
+}
+
+/** Two server processes in scaled mode: one Redis (under a key prefix of their own), one data folder. */
+export async function startServerPair(redisUrl: string): Promise<[TestServer, TestServer]> {
+  const redisPrefix = `lookahead-test-${randomBytes(4).toString('hex')}:`;
+  const one = await startServer({ redisUrl, redisPrefix });
+  const two = await startServer({ redisUrl, redisPrefix, dataDir: one.dataDir });
+  return [one, two];
 }
 
 export interface CreatedWorkspace {
