@@ -7,7 +7,7 @@
 import { isSecretLooking } from '../lib/file-kind';
 import type { ClientEvent, TabPartial, TabReply } from '../lib/protocol';
 import type { ModelClient } from '../workers/model-client';
-import { contextSnippets, type OpenFile } from '../workers/prompt/context-snippets';
+import { contextSnippets, linesAboveCursor, type ContextSnippet, type OpenFile } from '../workers/prompt/context-snippets';
 import type { LiveDocs } from './live-docs';
 
 /**
@@ -22,6 +22,7 @@ const MODEL_RETRY_MS = 30_000;
 
 export class TabCompletions {
   private inFlight = new Map<string, { requestId: number; controller: AbortController }>();
+  private snippetMemo = new Map<string, { key: string; snippets: ContextSnippet[] }>();
   private client: Promise<ModelClient> | null = null;
   private failedAt = -Infinity;
 
@@ -57,7 +58,7 @@ export class TabCompletions {
       const client = await this.model();
       const prefix = text.slice(0, msg.offset);
       const result = await client.complete(prefix, text.slice(msg.offset), {
-        snippets: contextSnippets(prefix, this.otherFiles(workspaceId, path, openPaths)),
+        snippets: this.snippets(socketId, workspaceId, path, prefix, openPaths),
         signal: controller.signal,
         minLogProb: this.minConfidence,
         onPartial: partial && ((p) => !controller.signal.aborted && partial({ requestId, completion: p.completion, replace: p.replace })),
@@ -78,6 +79,20 @@ export class TabCompletions {
   }
 
   /** Other open files, most recently edited first; never secret-looking ones. */
+  /**
+   * Snippets of the other open files, reused while neither the lines above the cursor nor those
+   * files change (keystrokes on one line): finding them reads every other open file.
+   */
+  private snippets(socketId: string, workspaceId: string, path: string, prefix: string, openPaths: Iterable<string>): ContextSnippet[] {
+    const docs = [...openPaths].filter((p) => p !== path).map((p) => this.liveDocs.get(workspaceId, p));
+    const key = JSON.stringify([linesAboveCursor(prefix), docs.map((d) => d && [d.path, d.epoch, d.changeCount])]);
+    const memo = this.snippetMemo.get(socketId);
+    if (memo?.key === key) return memo.snippets;
+    const snippets = contextSnippets(prefix, this.otherFiles(workspaceId, path, openPaths));
+    this.snippetMemo.set(socketId, { key, snippets });
+    return snippets;
+  }
+
   private otherFiles(workspaceId: string, path: string, openPaths: Iterable<string>): OpenFile[] {
     const files: (OpenFile & { editedAt: number })[] = [];
     for (const other of openPaths) {
@@ -98,6 +113,7 @@ export class TabCompletions {
   socketClosed(socketId: string): void {
     this.inFlight.get(socketId)?.controller.abort();
     this.inFlight.delete(socketId);
+    this.snippetMemo.delete(socketId);
   }
 
   async close(): Promise<void> {

@@ -68,14 +68,18 @@ function bestWindow(text: string, wanted: Set<string>): string | null {
   return best ? lines.slice(best.start, best.start + RELATED_LINES).join('\n') : null;
 }
 
+/** The lines just above the cursor line: all the snippets depend on in the current file. */
+export function linesAboveCursor(prefix: string): string {
+  return prefix.slice(0, prefix.lastIndexOf('\n') + 1).split('\n').slice(-CURSOR_CONTEXT_LINES - 1).join('\n');
+}
+
 /**
  * Snippets for a cursor in a file whose text before the cursor is `prefix`: per other open file
  * (most recently edited first), its last-edited lines and its most related window, without
  * repeating a stretch twice.
  */
 export function contextSnippets(prefix: string, others: readonly OpenFile[]): ContextSnippet[] {
-  const above = prefix.slice(0, prefix.lastIndexOf('\n') + 1).split('\n').slice(-CURSOR_CONTEXT_LINES - 1).join('\n');
-  const wanted = names(above);
+  const wanted = names(linesAboveCursor(prefix));
   const out: ContextSnippet[] = [];
   for (const file of others.slice(0, MAX_FILES)) {
     const text = file.text.slice(0, MAX_FILE_CHARS);
