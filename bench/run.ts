@@ -1,10 +1,11 @@
 /** `npm run -s bench -- <name> [--json] [options]`: runs one benchmark and prints its JSON. */
+import { benchApply } from './apply';
 import { benchCollab } from './collab-bench';
 import { benchLang } from './lang-bench';
 import { benchModel } from './model';
 import { benchTab } from './tab';
 
-const benches: Record<string, (args: string[]) => Promise<unknown>> = { model: benchModel, tab: benchTab, lang: benchLang, collab: benchCollab };
+const benches: Record<string, (args: string[]) => Promise<unknown>> = { apply: benchApply, model: benchModel, tab: benchTab, lang: benchLang, collab: benchCollab };
 
 const [name, ...args] = process.argv.slice(2);
 const bench = benches[name ?? ''];

@@ -6,9 +6,15 @@
  *
  *   score --batch <files.json>      [{"name","text"}]          -> {"bytes","nats","bitsPerByte"}
  *   complete --batch <cases.json>   [{"name","prefix","suffix"}] -> [{"name","completion","ms"}]
+ *   apply --original <file> --sketch <file> [--plain]              -> the updated file
+ *   apply --batch <cases.json> [--plain]  [{"name","original","sketch"}]
+ *                                         -> [{"name","output","ms","outputTokens","forwardPasses"}]
+ * apply loads the apply model (LOOKAHEAD_APPLY_MODEL to override); --plain decodes token by token
+ * without drafts, the baseline that speculative edits must equal.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { applyEdit } from './apply/apply-edit';
 import { completeAtCursor } from './completion/complete-at-cursor';
 import { CausalLm } from './runtime/causal-lm';
 import { modelSourceFor } from './runtime/model-source';
@@ -18,6 +24,7 @@ import { scoreTexts } from './runtime/score';
 const SCORE_WINDOW = 1024;
 
 const scoreInput = z.array(z.strictObject({ name: z.string(), text: z.string() }));
+const applyInput = z.array(z.object({ name: z.string(), original: z.string(), sketch: z.string() }));
 const completeInput = z.array(z.strictObject({ name: z.string(), prefix: z.string(), suffix: z.string() }));
 
 class UsageError extends Error {}
@@ -42,6 +49,17 @@ function readJson<T>(path: string | undefined, schema: z.ZodType<T>): T {
     throw new Error(`${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+function readText(path: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return text;
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -70,7 +88,38 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(JSON.stringify(results) + '\n');
     return;
   }
-  throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}; commands: score, complete`);
+  if (command === 'apply') {
+    const plain = args.includes('--plain');
+    const batch = flag(args, '--batch');
+    if (batch) {
+      const cases = readJson(batch, applyInput);
+      const lm = await CausalLm.load(modelSourceFor('apply'));
+      const results = [];
+      for (const c of cases) {
+        const started = performance.now();
+        try {
+          const { output, ms, outputTokens, forwardPasses } = await applyEdit(lm, { original: c.original, sketch: c.sketch, plain });
+          results.push({ name: c.name, output, ms, outputTokens, forwardPasses });
+        } catch (e) {
+          // One bad case does not sink the batch: its output is empty and `error` says why.
+          const ms = Math.round((performance.now() - started) * 10) / 10;
+          results.push({ name: c.name, output: '', ms, outputTokens: 0, forwardPasses: 0, error: (e as Error).message });
+        }
+      }
+      process.stdout.write(JSON.stringify(results) + '\n');
+      return;
+    }
+    const originalPath = flag(args, '--original');
+    const sketchPath = flag(args, '--sketch');
+    if (!originalPath || !sketchPath) throw new UsageError('apply needs --original <file> --sketch <file>, or --batch <cases.json>');
+    const original = readText(originalPath);
+    const sketch = readText(sketchPath);
+    const lm = await CausalLm.load(modelSourceFor('apply'));
+    const { output } = await applyEdit(lm, { original, sketch, plain });
+    process.stdout.write(output);
+    return;
+  }
+  throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}; commands: score, complete, apply`);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

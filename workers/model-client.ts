@@ -3,13 +3,22 @@
  * tells the worker, which stops within one decode step, and rejects the promise with AbortError.
  */
 import { Worker } from 'node:worker_threads';
+import type { ApplyResult } from './apply/apply-edit';
 import type { CompletionResult, PartialCompletion } from './completion/complete-at-cursor';
 import type { ContextSnippet } from './prompt/context-snippets';
 import type { ModelSource } from './runtime/model-source';
 import type { ScoreResult } from './runtime/score';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './model-worker';
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; partial?: (v: PartialCompletion) => void };
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; partial?: (v: PartialCompletion) => void; applyPartial?: (output: string) => void };
+
+export interface ApplyOptions {
+  signal?: AbortSignal;
+  /** Token-by-token decoding without drafts (the baseline). */
+  plain?: boolean;
+  /** Receives the output so far (a growing prefix of the final output). */
+  onPartial?: (output: string) => void;
+}
 
 export interface CompleteOptions {
   signal?: AbortSignal;
@@ -22,15 +31,18 @@ export interface CompleteOptions {
   snippets?: ContextSnippet[];
 }
 
+export type { ApplyResult };
+
 export class ModelClient {
   private nextId = 1;
   private pending = new Map<number, Pending>();
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (msg: WorkerReply) => {
-      if (msg.type !== 'result' && msg.type !== 'error' && msg.type !== 'partial') return;
+      if (msg.type !== 'result' && msg.type !== 'error' && msg.type !== 'partial' && msg.type !== 'apply-partial') return;
       const p = this.pending.get(msg.id);
       if (!p) return;
+      if (msg.type === 'apply-partial') return p.applyPartial?.(msg.output);
       if (msg.type === 'partial') return p.partial?.(msg.value);
       this.pending.delete(msg.id);
       if (msg.type === 'result') p.resolve(msg.value);
@@ -67,6 +79,12 @@ export class ModelClient {
     return this.request({ type: 'complete', prefix, suffix, snippets, maxTokens, minLogProb, stream: Boolean(onPartial) }, signal, onPartial) as Promise<CompletionResult>;
   }
 
+  /** Sketch + file -> updated file (see workers/apply/apply-edit.ts); bad input rejects with a readable message. */
+  apply(original: string, sketch: string, options: ApplyOptions = {}): Promise<ApplyResult> {
+    const { signal, plain, onPartial } = options;
+    return this.request({ type: 'apply', original, sketch, plain, stream: Boolean(onPartial) }, signal, undefined, onPartial) as Promise<ApplyResult>;
+  }
+
   score(texts: string[], window: number, signal?: AbortSignal): Promise<ScoreResult> {
     return this.request({ type: 'score', texts, window }, signal) as Promise<ScoreResult>;
   }
@@ -75,7 +93,12 @@ export class ModelClient {
     await this.worker.terminate();
   }
 
-  private request(body: DistributiveOmit<WorkerRequest, 'id'>, signal?: AbortSignal, partial?: (v: PartialCompletion) => void): Promise<unknown> {
+  private request(
+    body: DistributiveOmit<WorkerRequest, 'id'>,
+    signal?: AbortSignal,
+    partial?: (v: PartialCompletion) => void,
+    applyPartial?: (output: string) => void,
+  ): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
@@ -83,7 +106,7 @@ export class ModelClient {
         e.name = 'AbortError';
         return reject(e);
       }
-      this.pending.set(id, { resolve, reject, partial });
+      this.pending.set(id, { resolve, reject, partial, applyPartial });
       signal?.addEventListener('abort', () => this.worker.postMessage({ type: 'cancel', id } satisfies WorkerRequest), { once: true });
       this.worker.postMessage({ ...body, id } as WorkerRequest);
     });

@@ -1,8 +1,10 @@
 /**
  * A worker thread that owns one model and serves requests from the main thread, so inference
  * never blocks the socket server's event loop. Messages:
- *   in:  {type:'complete', id, prefix, suffix, minLogProb?, stream?} | {type:'score', id, texts} | {type:'cancel', id}
- *   out: {type:'ready'} | {type:'partial', id, value} | {type:'result', id, value} | {type:'error', id, message, aborted}
+ *   in:  {type:'complete', id, prefix, suffix, minLogProb?, stream?} | {type:'score', id, texts}
+ *        | {type:'apply', id, original, sketch, plain?, stream?} | {type:'cancel', id}
+ *   out: {type:'ready'} | {type:'partial', id, value} | {type:'apply-partial', id, output}
+ *        | {type:'result', id, value} | {type:'error', id, message, aborted}
  * A cancelled request stops within one decode step.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,6 +14,7 @@ import { PrefixCache } from './prefix-cache/prefix-cache';
 import { RedisBlockStore } from './prefix-cache/redis-block-store';
 import type { ContextSnippet } from './prompt/context-snippets';
 import { cachedEncoder } from './prompt/render-prompt';
+import { applyEdit } from './apply/apply-edit';
 import { AbortedError, CausalLm } from './runtime/causal-lm';
 import type { ModelSource } from './runtime/model-source';
 import { scoreTexts } from './runtime/score';
@@ -32,12 +35,14 @@ export interface WorkerOptions {
 export type WorkerRequest =
   | { type: 'complete'; id: number; prefix: string; suffix: string; snippets?: ContextSnippet[]; maxTokens?: number; minLogProb?: number; stream?: boolean }
   | { type: 'score'; id: number; texts: string[]; window: number }
+  | { type: 'apply'; id: number; original: string; sketch: string; plain?: boolean; stream?: boolean }
   | { type: 'cancel'; id: number };
 
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'load-error'; message: string }
   | { type: 'partial'; id: number; value: PartialCompletion }
+  | { type: 'apply-partial'; id: number; output: string }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; message: string; aborted: boolean };
 
@@ -70,6 +75,7 @@ start().then(
       const controller = new AbortController();
       running.set(msg.id, controller);
       const onPartial = (value: PartialCompletion) => port.postMessage({ type: 'partial', id: msg.id, value } satisfies WorkerReply);
+      const onApplyPartial = (output: string) => port.postMessage({ type: 'apply-partial', id: msg.id, output } satisfies WorkerReply);
       const work =
         msg.type === 'complete'
           ? completeAtCursor(
@@ -77,7 +83,9 @@ start().then(
               { prefix: msg.prefix, suffix: msg.suffix, snippets: msg.snippets, maxTokens: msg.maxTokens, minLogProb: msg.minLogProb, onPartial: msg.stream ? onPartial : undefined, signal: controller.signal },
               context,
             )
-          : scoreTexts(lm, msg.texts, msg.window, controller.signal);
+          : msg.type === 'apply'
+            ? applyEdit(lm, { original: msg.original, sketch: msg.sketch, plain: msg.plain, signal: controller.signal, onPartial: msg.stream ? onApplyPartial : undefined })
+            : scoreTexts(lm, msg.texts, msg.window, controller.signal);
       work.then(
         (value) => port.postMessage({ type: 'result', id: msg.id, value } satisfies WorkerReply),
         (e: unknown) =>

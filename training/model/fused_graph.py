@@ -143,6 +143,41 @@ def state_from_traced_onnx(path: str, config: dict) -> dict[str, np.ndarray]:
     return state
 
 
+def state_from_fused_onnx(path: str, c: dict) -> dict[str, np.ndarray]:
+    """The inverse of build(): CodeModel's parameters from a fused graph (fp32), so training can
+    continue from a shipped model folder."""
+    m = onnx.load(path)
+    w = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    q, kv = c["num_heads"] * c["head_dim"], c["num_kv_heads"] * c["head_dim"]
+    state = {"embed_tokens.weight": w["embed_tokens.weight"], "norm.weight": w["norm.weight"]}
+    for i in range(c["num_layers"]):
+        p = f"layers.{i}."
+        qkv = w[p + "self_attn.qkv_proj.weight_t"].T
+        gate_up = w[p + "mlp.gate_up_proj.weight_t"].T
+        ffn = gate_up.shape[0] // 2
+        state.update({
+            p + "input_layernorm.weight": w[p + "input_layernorm.weight"],
+            p + "post_attention_layernorm.weight": w[p + "post_attention_layernorm.weight"],
+            p + "self_attn.q_proj.weight": qkv[:q], p + "self_attn.k_proj.weight": qkv[q:q + kv], p + "self_attn.v_proj.weight": qkv[q + kv:],
+            p + "self_attn.o_proj.weight": w[p + "self_attn.o_proj.weight_t"].T,
+            p + "mlp.gate_proj.weight": gate_up[:ffn], p + "mlp.up_proj.weight": gate_up[ffn:],
+            p + "mlp.down_proj.weight": w[p + "mlp.down_proj.weight_t"].T,
+        })
+    return {k: np.ascontiguousarray(v) for k, v in state.items()}
+
+
+def config_from_folder(folder: str) -> dict:
+    """CodeModel's config from a model folder's config.json (llama names)."""
+    with open(os.path.join(folder, "config.json")) as f:
+        hf = json.load(f)
+    return {
+        "vocab_size": hf["vocab_size"], "hidden_size": hf["hidden_size"], "num_layers": hf["num_hidden_layers"],
+        "num_heads": hf["num_attention_heads"], "num_kv_heads": hf["num_key_value_heads"], "head_dim": hf["head_dim"],
+        "intermediate_size": hf["intermediate_size"], "rope_theta": hf["rope_theta"],
+        "max_position_embeddings": hf["max_position_embeddings"], "rms_norm_eps": hf["rms_norm_eps"],
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     src = ap.add_mutually_exclusive_group(required=True)

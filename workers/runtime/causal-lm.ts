@@ -17,6 +17,10 @@ export interface SpecialTokens {
   fimSuffix: number;
   fimMiddle: number;
   fileSep: number;
+  /** Apply task: <|original|> file <|sketch|> sketch <|updated|> updated file <|endoftext|>. */
+  original: number;
+  sketch: number;
+  updated: number;
 }
 
 export class AbortedError extends Error {
@@ -83,6 +87,9 @@ export class CausalLm {
       fimSuffix: id('<|fim_suffix|>'),
       fimMiddle: id('<|fim_middle|>'),
       fileSep: id('<|file_sep|>'),
+      original: id('<|original|>'),
+      sketch: id('<|sketch|>'),
+      updated: id('<|updated|>'),
     };
     const session = (model as unknown as { sessions: { model: InferenceSession } }).sessions.model;
     const specialIds = new Set(json.added_tokens.map((t) => t.id));

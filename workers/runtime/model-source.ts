@@ -33,6 +33,9 @@ export const DEFAULT_THREADS = 1;
 /** The model this project trains and ships (training/README.md reproduces it). */
 export const SHIPPED_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'lookahead-code');
 
+/** The apply model: the code model fine-tuned on sketch + file -> updated file (training/apply/). */
+export const SHIPPED_APPLY_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'lookahead-apply');
+
 export function modelSourceFor(role: ModelRole, env: Record<string, string | undefined> = process.env): ModelSource {
   const configured = env[`LOOKAHEAD_${role.toUpperCase()}_MODEL`];
   const dtypeSetting = env[`LOOKAHEAD_${role.toUpperCase()}_DTYPE`] ?? 'q8';
@@ -43,7 +46,7 @@ export function modelSourceFor(role: ModelRole, env: Record<string, string | und
   if (!/^\d+$/.test(threadsSetting) || threads < 1 || threads > 64) {
     throw new Error(`LOOKAHEAD_${role.toUpperCase()}_THREADS must be a whole number from 1 to 64, got "${threadsSetting}"`);
   }
-  if (!configured) return { kind: 'folder', path: SHIPPED_MODEL_DIR, dtype, threads };
+  if (!configured) return { kind: 'folder', path: role === 'apply' ? SHIPPED_APPLY_MODEL_DIR : SHIPPED_MODEL_DIR, dtype, threads };
   if (configured.startsWith('hub:')) {
     if (env.LOOKAHEAD_ALLOW_REMOTE_MODELS !== '1') {
       throw new Error(`${role} model "${configured}" is a hub id, but remote models are off; set LOOKAHEAD_ALLOW_REMOTE_MODELS=1 to allow downloads`);

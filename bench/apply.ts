@@ -1,0 +1,112 @@
+/**
+ * Apply: exact match and speed of speculative edits against plain greedy decoding.
+ *
+ *   npm run -s bench -- apply [--json] [--suite continue|heldout|all] [--limit N] [--no-plain]
+ *
+ * Suites: ../shared/peer-suites/continue-lazy-apply (another project's cases) and held-out version
+ * diffs (training/apply/eval_cases.py; packages the model never saw). A case passes when the output
+ * equals the expected file with trailing whitespace of each line and trailing blank lines ignored.
+ * Each case runs speculative and --plain; outputs must be identical, and tokens/s are compared.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyEdit } from '../workers/apply/apply-edit';
+import { CausalLm } from '../workers/runtime/causal-lm';
+import { modelSourceFor } from '../workers/runtime/model-source';
+import { percentile, round } from './stats';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CONTINUE = join(ROOT, '..', 'shared', 'peer-suites', 'continue-lazy-apply', 'cases.json');
+const HELDOUT = join(ROOT, 'training', 'out', 'apply', 'heldout-cases.json');
+
+interface Case {
+  name: string;
+  original: string;
+  sketch: string;
+  expected: string;
+}
+
+export function normalise(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .join('\n')
+    .replace(/\n+$/, '');
+}
+
+function loadSuite(name: string): Case[] {
+  if (name === 'continue') {
+    if (!existsSync(CONTINUE)) throw new Error(`${CONTINUE} not found (../shared beside the repository)`);
+    const raw = JSON.parse(readFileSync(CONTINUE, 'utf8')) as Record<string, Omit<Case, 'name'>>;
+    return Object.entries(raw).map(([n, c]) => ({ name: n, ...c }));
+  }
+  if (!existsSync(HELDOUT)) {
+    throw new Error(`${HELDOUT} not found; make it with: /usr/bin/python3 training/apply/version_pairs.py --out training/out/apply --split heldout && /usr/bin/python3 training/apply/eval_cases.py --pairs training/out/apply/heldout-pairs.jsonl --out ${HELDOUT}`);
+  }
+  return JSON.parse(readFileSync(HELDOUT, 'utf8')) as Case[];
+}
+
+async function runSuite(lm: CausalLm, cases: Case[], withPlain: boolean) {
+  let exact = 0;
+  let identical = 0;
+  let errors = 0;
+  let specTokens = 0;
+  let specMs = 0;
+  let plainTokens = 0;
+  let plainMs = 0;
+  let specPasses = 0;
+  const speedups: number[] = [];
+  const failed: string[] = [];
+  for (const c of cases) {
+    let spec;
+    try {
+      spec = await applyEdit(lm, { original: c.original, sketch: c.sketch });
+    } catch (e) {
+      errors++;
+      failed.push(`${c.name} (${(e as Error).message.slice(0, 60)})`);
+      continue;
+    }
+    if (normalise(spec.output) === normalise(c.expected)) exact++;
+    else failed.push(c.name);
+    specTokens += spec.outputTokens;
+    specMs += spec.ms;
+    specPasses += spec.forwardPasses;
+    if (withPlain) {
+      const plain = await applyEdit(lm, { original: c.original, sketch: c.sketch, plain: true });
+      if (plain.output === spec.output) identical++;
+      plainTokens += plain.outputTokens;
+      plainMs += plain.ms;
+      speedups.push(plain.ms / spec.ms);
+    }
+  }
+  return {
+    cases: cases.length,
+    exactMatch: round((100 * exact) / cases.length),
+    exact,
+    errors,
+    ...(withPlain ? { identicalToPlain: `${identical}/${cases.length - errors}` } : {}),
+    tokensPerSecond: round((1000 * specTokens) / specMs),
+    ...(withPlain
+      ? {
+          plainTokensPerSecond: round((1000 * plainTokens) / plainMs),
+          speedup: round(plainMs / specMs, 2),
+          speedupPerCaseP50: round(percentile(speedups, 50), 2),
+        }
+      : {}),
+    tokensPerForwardPass: round(specTokens / Math.max(1, specPasses), 2),
+    failed: failed.slice(0, 40),
+  };
+}
+
+export async function benchApply(args: string[]) {
+  const at = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  const suite = at('--suite') ?? 'all';
+  const limit = Number(at('--limit') ?? Infinity);
+  const withPlain = !args.includes('--no-plain');
+  const lm = await CausalLm.load(modelSourceFor('apply'));
+  const names = suite === 'all' ? ['continue', 'heldout'] : [suite];
+  const result: Record<string, unknown> = {};
+  for (const name of names) result[name] = await runSuite(lm, loadSuite(name).slice(0, limit), withPlain);
+  return result;
+}

@@ -1,0 +1,150 @@
+/**
+ * Apply on the real shipped apply model (LOOKAHEAD_APPLY_MODEL points elsewhere if set):
+ * speculative edits give exactly what plain greedy decoding gives, long files go window by window,
+ * bad input is refused before decoding, and a cancelled apply yields no result.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { applyEdit } from '../workers/apply/apply-edit';
+import { ApplyInputError } from '../workers/apply/apply-input';
+import { AbortedError, CausalLm } from '../workers/runtime/causal-lm';
+import { modelSourceFor } from '../workers/runtime/model-source';
+import { ModelClient } from '../workers/model-client';
+
+const SERVICE = `export class UserService {
+  constructor(db) {
+    this.db = db;
+    this.cache = new Map();
+  }
+
+  async getUser(id) {
+    if (this.cache.has(id)) return this.cache.get(id);
+    const user = await this.db.users.findById(id);
+    this.cache.set(id, user);
+    return user;
+  }
+
+  async deleteUser(id) {
+    await this.db.users.delete(id);
+    this.cache.delete(id);
+  }
+}
+`;
+
+const CASES = [
+  {
+    name: 'method added between elisions',
+    original: SERVICE,
+    sketch: `export class UserService {
+  // ... existing code ...
+
+  async deleteUser(id) {
+    await this.db.users.delete(id);
+    this.cache.delete(id);
+  }
+
+  clearCache() {
+    this.cache.clear();
+  }
+}
+`,
+  },
+  {
+    name: 'one line changed, whole file',
+    original: SERVICE,
+    sketch: SERVICE.replace('this.cache = new Map();', 'this.cache = new Map(); // id -> user'),
+  },
+  {
+    name: 'python function edited',
+    original: 'import os\n\n\ndef read(path):\n    with open(path) as f:\n        return f.read()\n\n\ndef size(path):\n    return os.path.getsize(path)\n',
+    sketch: '# ...\n\ndef read(path, encoding="utf-8"):\n    with open(path, encoding=encoding) as f:\n        return f.read()\n\n# ...\n',
+  },
+];
+
+describe('apply model', () => {
+  let lm: CausalLm;
+  before(async () => {
+    lm = await CausalLm.load(modelSourceFor('apply'));
+  });
+
+  it('speculative edits give byte for byte what plain greedy decoding gives, in fewer forward passes', async () => {
+    for (const c of CASES) {
+      const spec = await applyEdit(lm, c);
+      const plain = await applyEdit(lm, { ...c, plain: true });
+      assert.equal(spec.output, plain.output, c.name);
+      assert.equal(spec.outputTokens, plain.outputTokens, c.name);
+      assert.ok(spec.forwardPasses * 3 < plain.forwardPasses, `${c.name}: ${spec.forwardPasses} vs ${plain.forwardPasses} passes`);
+    }
+  });
+
+  it('streams growing prefixes of the final output', async () => {
+    const seen: string[] = [];
+    const result = await applyEdit(lm, { ...CASES[0], onPartial: (o) => seen.push(o) });
+    assert.ok(seen.length >= 2);
+    for (const s of seen) assert.ok(result.output.startsWith(s.replace(/\uFFFD+$/, '')), JSON.stringify(s.slice(-40)));
+    assert.equal(seen[seen.length - 1], result.output);
+  });
+
+  it('applies a long file window by window and keeps the code between windows byte for byte', async () => {
+    const fns = Array.from({ length: 300 }, (_, i) => `export function step${i}(value) {\n  const next = value + ${i};\n  return next * 2;\n}\n\n`);
+    const original = fns.join('');
+    const sketch = '// ... existing code ...\nexport function step150(value) {\n  const next = value + 150;\n  console.log(next);\n  return next * 2;\n}\n// ... existing code ...\n';
+    const result = await applyEdit(lm, { original, sketch });
+    const head = fns.slice(0, 140).join('');
+    const tail = fns.slice(160).join('');
+    assert.ok(result.output.startsWith(head));
+    assert.ok(result.output.endsWith(tail));
+    assert.ok(result.outputTokens < lm.encode(original).length / 5, 'only the window was decoded');
+  });
+
+  it('refuses bad input before decoding, and leaves nothing half-written', async () => {
+    const bad: [string, string, RegExp][] = [
+      [SERVICE, '', /sketch is empty/],
+      ['\u0000\u0001binary', 'x', /binary/],
+      [SERVICE, '// ... existing code ...\nfn main() {\n    println!("other file");\n}\n// ... existing code ...\n', /another file/],
+      ['x\n'.repeat(300_000), 'y\n', /too large/],
+    ];
+    for (const [original, sketch, message] of bad) {
+      await assert.rejects(applyEdit(lm, { original, sketch }), (e: Error) => e instanceof ApplyInputError && message.test(e.message));
+    }
+  });
+
+  it('a cancelled apply stops within a pass and gives no result', async () => {
+    const controller = new AbortController();
+    let partials = 0;
+    const run = applyEdit(lm, {
+      ...CASES[0],
+      signal: controller.signal,
+      onPartial: () => {
+        if (++partials === 2) controller.abort();
+      },
+    });
+    await assert.rejects(run, (e: Error) => e instanceof AbortedError);
+    assert.equal(partials, 2);
+  });
+});
+
+describe('apply through the model worker', () => {
+  let client: ModelClient;
+  before(async () => {
+    client = await ModelClient.start(modelSourceFor('apply'));
+  });
+  after(() => client.close());
+
+  it('streams partial output and resolves with the same result as in-process apply', async () => {
+    const partials: string[] = [];
+    const result = await client.apply(CASES[2].original, CASES[2].sketch, { onPartial: (o) => partials.push(o) });
+    const lm = await CausalLm.load(modelSourceFor('apply'));
+    const direct = await applyEdit(lm, CASES[2]);
+    assert.equal(result.output, direct.output);
+    assert.ok(partials.length >= 1);
+    assert.equal(partials[partials.length - 1], result.output);
+  });
+
+  it('rejects bad input with the readable message, and cancels with AbortError', async () => {
+    await assert.rejects(client.apply(SERVICE, '   '), /sketch is empty/);
+    const controller = new AbortController();
+    const run = client.apply(SERVICE, CASES[0].sketch, { signal: controller.signal, onPartial: () => controller.abort() });
+    await assert.rejects(run, (e: Error) => e.name === 'AbortError');
+  });
+});

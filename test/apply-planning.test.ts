@@ -1,0 +1,109 @@
+/** The parts of apply that are not the model: elision markers, drafts, windows of long files. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ApplyInputError, isElisionMarker, validateApplyInput } from '../workers/apply/apply-input';
+import { planWindows } from '../workers/apply/apply-windows';
+import { DraftSource } from '../workers/apply/draft-source';
+
+describe('elision markers', () => {
+  it('recognises the ways chat models elide code, and not code', () => {
+    for (const line of ['// ... existing code ...', '  # ...', '/* ... */', '<!-- ... existing sections ... -->', '...', '    // rest of the file unchanged', '{/* ... */}', '// (unchanged)']) {
+      assert.ok(isElisionMarker(line), line);
+    }
+    for (const line of ['const x = [...items];', 'return ...args;', '// compute the total', 'foo(...)', '']) {
+      assert.ok(!isElisionMarker(line), line);
+    }
+  });
+});
+
+describe('apply input', () => {
+  it('refuses what cannot give a sensible file, with a message that says why', () => {
+    const cases: [unknown, unknown, RegExp][] = [
+      ['a\n', '', /sketch is empty/],
+      ['a\n', '  \n\t', /sketch is empty/],
+      ['a\u0000b', 'x', /binary/],
+      ['x'.repeat(600 * 1024), 'y', /too large/],
+      ['a\n', 'b\u0000', /binary/],
+      ['function a() {}\n', '// ... existing code ...\nclass Other {\n  run() {}\n}\n', /another file/],
+      [42, 'x', /text/],
+    ];
+    for (const [original, sketch, message] of cases) {
+      assert.throws(() => validateApplyInput(original, sketch), (e: Error) => e instanceof ApplyInputError && message.test(e.message), String(sketch).slice(0, 30));
+    }
+    // No markers and no shared lines: a whole new version of the file, which the model may write.
+    assert.doesNotThrow(() => validateApplyInput('let a = 1;\n', 'const b = 2;\n'));
+  });
+});
+
+describe('draft source', () => {
+  it('drafts the original from the start, then reads on after the output re-aligns', () => {
+    const original = [1, 2, 3, 4, 5, 6, 7, 8];
+    const sketch = [20, 21, 22];
+    const drafts = new DraftSource([original, sketch]);
+    assert.deepEqual(drafts.propose([], 3), [1, 2, 3]);
+    assert.deepEqual(drafts.propose([1, 2, 3], 2), [4, 5]);
+    // Diverged into the sketch's new code: the draft follows the sketch.
+    assert.deepEqual(drafts.propose([1, 2, 3, 20], 2), [21, 22]);
+    // Back on the original after the insertion.
+    assert.deepEqual(drafts.propose([1, 2, 3, 20, 21, 22, 4, 5], 2), [6, 7]);
+    // Nothing to align with: no draft.
+    assert.deepEqual(drafts.propose([99], 2), []);
+  });
+
+  it('prefers the longest match, and among equals the one reading on', () => {
+    const original = [7, 1, 2, 9, 7, 1, 3, 9, 7, 1, 4];
+    const drafts = new DraftSource([original]);
+    assert.deepEqual(drafts.propose([9, 7, 1], 1), [3]); // [9,7,1] occurs at 3..5 and 7..9; the first after the cursor
+    assert.deepEqual(drafts.propose([3, 9, 7, 1], 1), [4]);
+  });
+});
+
+function longFile(functions: number): string {
+  return Array.from({ length: functions }, (_, i) => `export function step${i}(value) {\n  const next = value + ${i};\n  return next * 2;\n}\n\n`).join('');
+}
+
+describe('apply windows', () => {
+  it('keeps one window over the whole file when it fits', () => {
+    const w = planWindows('a\nb\n', 'a\nc\n', () => true);
+    assert.deepEqual(w, [{ start: 0, end: 4, sketch: 'a\nc\n' }]);
+  });
+
+  it('anchors each part of the sketch of a long file to its own lines, with context around', () => {
+    const original = longFile(200);
+    const sketch = [
+      '// ... existing code ...',
+      'export function step40(value) {',
+      '  const next = value + 40;',
+      '  log(next);',
+      '  return next * 2;',
+      '}',
+      '// ... existing code ...',
+      'export function step150(value) {',
+      '  return value;',
+      '}',
+      '// ... existing code ...',
+      '',
+    ].join('\n');
+    const windows = planWindows(original, sketch, (o) => o.length < 2000);
+    assert.equal(windows.length, 2);
+    const [a, b] = windows;
+    assert.ok(original.slice(a.start, a.end).includes('export function step40(value)'));
+    assert.ok(!original.slice(a.start, a.end).includes('step45'));
+    assert.ok(original.slice(b.start, b.end).includes('export function step150(value)'));
+    assert.ok(a.sketch.includes('log(next);') && !a.sketch.includes('step150'));
+    assert.ok(b.sketch.includes('return value;'));
+    // Windows start and end on line boundaries.
+    for (const w of windows) {
+      assert.ok(w.start === 0 || original[w.start - 1] === '\n');
+      assert.equal(original[w.end - 1], '\n');
+    }
+  });
+
+  it('refuses a long file whose sketch anchors nowhere, or whose change is too wide for a window', () => {
+    const original = longFile(200);
+    assert.throws(() => planWindows(original, 'totally.different();\n// ...\n', (o) => o.length < 2000), /shares no line/);
+    // No marker between the two: one change from step1 to step190, far wider than a window.
+    const wide = 'export function step1(value) {\n  changed();\nexport function step190(value) {\n';
+    assert.throws(() => planWindows(original, wide, (o) => o.length < 2000), /spans too much/);
+  });
+});

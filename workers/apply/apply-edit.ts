@@ -1,0 +1,67 @@
+/**
+ * Apply: the original file and a lazy sketch of its new version become the full updated file,
+ * written by the apply model with speculative edits (the original is the draft). Long files are
+ * rewritten window by window (apply-windows.ts). The result is all or nothing: a cancelled or
+ * unfinished run rejects, so no caller ever sees half a file as the answer.
+ */
+import type { CausalLm } from '../runtime/causal-lm';
+import { ApplyInputError, validateApplyInput } from './apply-input';
+import { planWindows } from './apply-windows';
+import { decodeApply } from './speculative-decode';
+
+export interface ApplyRequest {
+  original: string;
+  sketch: string;
+  /** Token-by-token decoding without drafts (the baseline). */
+  plain?: boolean;
+  signal?: AbortSignal;
+  /** Receives the output so far (a growing prefix of the final output). */
+  onPartial?: (output: string) => void;
+}
+
+export interface ApplyResult {
+  output: string;
+  ms: number;
+  outputTokens: number;
+  forwardPasses: number;
+}
+
+/** Prompt + output tokens of one window: within what the apply model was trained on. */
+export const APPLY_WINDOW_TOKENS = 1792;
+/** Output may exceed the original window by what the sketch adds, plus this margin. */
+const OUTPUT_MARGIN_TOKENS = 64;
+
+export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<ApplyResult> {
+  const started = performance.now();
+  const { original, sketch } = validateApplyInput(request.original, request.sketch);
+  const windowCost = (o: string, s: string) => 2 * lm.encode(o).length + lm.encode(s).length + 4;
+  const windows = planWindows(original, sketch, (o, s) => windowCost(o, s) <= APPLY_WINDOW_TOKENS);
+  let done = '';
+  let copiedUpTo = 0;
+  let outputTokens = 0;
+  let forwardPasses = 0;
+  for (const w of windows) {
+    done += original.slice(copiedUpTo, w.start);
+    const before = original.slice(w.start, w.end);
+    const originalIds = lm.encode(before);
+    const sketchIds = lm.encode(w.sketch);
+    const prompt = [lm.special.original, ...originalIds, lm.special.sketch, ...sketchIds, lm.special.updated];
+    const prefix = done;
+    const decoded = await decodeApply(lm, prompt, [originalIds, sketchIds], {
+      plain: request.plain,
+      maxTokens: originalIds.length + sketchIds.length + OUTPUT_MARGIN_TOKENS,
+      signal: request.signal,
+      onTokens: request.onPartial ? (tokens) => request.onPartial!(prefix + lm.decode(tokens)) : undefined,
+    });
+    if (!decoded.finished) {
+      throw new ApplyInputError('the apply model did not finish the file (it kept writing past the expected length); the file was left unchanged');
+    }
+    done += lm.decode(decoded.tokens);
+    outputTokens += decoded.tokens.length;
+    forwardPasses += decoded.forwardPasses;
+    copiedUpTo = w.end;
+  }
+  done += original.slice(copiedUpTo);
+  request.onPartial?.(done);
+  return { output: done, ms: Math.round((performance.now() - started) * 10) / 10, outputTokens, forwardPasses };
+}

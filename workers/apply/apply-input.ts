@@ -1,0 +1,67 @@
+/**
+ * What apply accepts: a text file and a sketch of its new version. Rejections say what is wrong
+ * in words a user can act on; nothing is decoded for input that cannot give a sensible file.
+ */
+
+/** Files above this are refused (the editor's own limit for live documents is far below it). */
+export const MAX_ORIGINAL_CHARS = 512 * 1024;
+export const MAX_SKETCH_CHARS = 256 * 1024;
+
+export class ApplyInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApplyInputError';
+  }
+}
+
+/** A NUL byte or many replacement characters (bytes that were not UTF-8) mean binary content. */
+function looksBinary(text: string): boolean {
+  if (text.includes('\u0000')) return true;
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
+  return bad > 8 && bad / text.length > 0.01;
+}
+
+const COMMENT_OPEN = /^(?:\/\/+|#+|\/\*+|<!--|\{\/\*|--|;+)\s*/;
+const COMMENT_CLOSE = /\s*(?:\*+\/\}?|-->)$/;
+
+/** Elision markers: `...` alone, or a comment that is an ellipsis or says the code is unchanged. */
+export function isElisionMarker(line: string): boolean {
+  let t = line.trim();
+  if (!t) return false;
+  const commented = COMMENT_OPEN.test(t);
+  t = t.replace(COMMENT_OPEN, '').replace(COMMENT_CLOSE, '').trim();
+  if (/^(?:\.\.\.|…)$/.test(t)) return true;
+  if (!commented || t.length > 100) return false;
+  return /\.\.\.|…/.test(t) || /^\(?(?:unchanged|rest of|existing|same as)/i.test(t);
+}
+
+/** Lines that anchor a sketch to the file: not blank, not a marker, not bare punctuation. */
+export function isAnchorLine(line: string): boolean {
+  const t = line.trim();
+  return t.length >= 4 && /[A-Za-z0-9]/.test(t) && !isElisionMarker(line);
+}
+
+export function validateApplyInput(original: unknown, sketch: unknown): { original: string; sketch: string } {
+  if (typeof original !== 'string') throw new ApplyInputError('the file must be text');
+  if (typeof sketch !== 'string') throw new ApplyInputError('the sketch must be text');
+  if (!sketch.trim()) throw new ApplyInputError('the sketch is empty: nothing to apply');
+  if (original.length > MAX_ORIGINAL_CHARS) {
+    throw new ApplyInputError(`the file is too large to apply (${original.length} characters, limit ${MAX_ORIGINAL_CHARS})`);
+  }
+  if (sketch.length > MAX_SKETCH_CHARS) {
+    throw new ApplyInputError(`the sketch is too large (${sketch.length} characters, limit ${MAX_SKETCH_CHARS})`);
+  }
+  if (looksBinary(original)) throw new ApplyInputError('the file looks binary; apply works on text files');
+  if (looksBinary(sketch)) throw new ApplyInputError('the sketch looks binary; paste code or text');
+  const sketchLines = sketch.split('\n');
+  const hasMarkers = sketchLines.some(isElisionMarker);
+  if (hasMarkers && original.trim()) {
+    const fileLines = new Set(original.split('\n').filter(isAnchorLine).map((l) => l.trim()));
+    const anchored = sketchLines.some((l) => isAnchorLine(l) && fileLines.has(l.trim()));
+    if (!anchored) {
+      throw new ApplyInputError('the sketch refers to existing code ("...") but shares no line with this file: is it meant for another file?');
+    }
+  }
+  return { original, sketch };
+}

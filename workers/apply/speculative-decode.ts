@@ -1,0 +1,66 @@
+/**
+ * Speculative edits: greedy decoding of the updated file where each forward pass also checks a
+ * draft read from the original (DraftSource). The pass runs [pending token, ...draft]; row i of
+ * its logits is what greedy decoding would predict after feed[i], so the longest run of draft
+ * tokens equal to those predictions is exactly what token-by-token decoding would produce, and
+ * the prediction after the run is the next pending token. The cache is cut back to the accepted
+ * tokens. With no draft (plain mode) it is ordinary greedy decoding, one token per pass.
+ */
+import { AbortedError, argmax, type CausalLm } from '../runtime/causal-lm';
+import { DraftSource } from './draft-source';
+
+export interface DecodeApplyOptions {
+  /** Token-by-token decoding: the baseline speculative output must equal. */
+  plain?: boolean;
+  /** Draft length per pass. */
+  draftTokens?: number;
+  maxTokens: number;
+  signal?: AbortSignal;
+  /** Called after each pass with every output token so far. */
+  onTokens?: (tokens: readonly number[]) => void;
+}
+
+export interface DecodeApplyResult {
+  tokens: number[];
+  forwardPasses: number;
+  /** False when maxTokens was reached before the end token. */
+  finished: boolean;
+}
+
+export const DEFAULT_DRAFT_TOKENS = 24;
+
+/** Rows of prompt per forward pass while reading the prompt. */
+const PREFILL_CHUNK = 512;
+
+export async function decodeApply(
+  lm: CausalLm,
+  prompt: readonly number[],
+  drafts: readonly (readonly number[])[],
+  opts: DecodeApplyOptions,
+): Promise<DecodeApplyResult> {
+  const source = new DraftSource(drafts);
+  const k = opts.plain ? 0 : (opts.draftTokens ?? DEFAULT_DRAFT_TOKENS);
+  const pre = await lm.prefill(prompt, lm.emptyCache(), opts.signal, PREFILL_CHUNK);
+  let forwardPasses = Math.ceil(prompt.length / PREFILL_CHUNK);
+  let cache = pre.cache;
+  let pending = argmax(pre.lastLogits);
+  const out: number[] = [];
+  const room = lm.maxPositions - prompt.length;
+  const limit = Math.min(opts.maxTokens, room);
+  while (pending !== lm.special.eos) {
+    if (out.length >= limit) return { tokens: out, forwardPasses, finished: false };
+    if (opts.signal?.aborted) throw new AbortedError();
+    out.push(pending);
+    const draft = source.propose(out, Math.min(k, limit - out.length, room - out.length - 1)).filter((t) => !lm.specialIds.has(t));
+    const feed = [pending, ...draft];
+    const pass = await lm.forward(feed, cache, opts.signal);
+    forwardPasses++;
+    let accepted = 0;
+    while (accepted < draft.length && argmax(lm.row(pass.logits, accepted)) === draft[accepted]) accepted++;
+    for (let i = 0; i < accepted; i++) out.push(draft[i]);
+    pending = argmax(lm.row(pass.logits, accepted));
+    cache = accepted < draft.length ? pass.cache.truncate(cache.length + 1 + accepted) : pass.cache;
+    opts.onTokens?.(out);
+  }
+  return { tokens: out, forwardPasses, finished: true };
+}
