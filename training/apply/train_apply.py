@@ -126,7 +126,9 @@ def main():
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         step, total, seen = state["step"], state["total"], state["tokens"]
-        print(f"resumed at step {step}", flush=True)
+        if args.steps:
+            total = args.steps  # a new length for the schedule from here on
+        print(f"resumed at step {step} of {total}", flush=True)
     print(f"{len(train)} train examples, {len(valid)} valid; start {evaluate(model, tokens, valid)}", flush=True)
 
     def save():

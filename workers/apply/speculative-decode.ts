@@ -27,7 +27,7 @@ export interface DecodeApplyResult {
   finished: boolean;
 }
 
-export const DEFAULT_DRAFT_TOKENS = 24;
+export const DEFAULT_DRAFT_TOKENS = 32;
 
 /** Rows of prompt per forward pass while reading the prompt. */
 const PREFILL_CHUNK = 512;

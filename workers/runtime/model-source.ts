@@ -30,6 +30,12 @@ export type ModelSource = ({ kind: 'folder'; path: string } | { kind: 'hub'; id:
  */
 export const DEFAULT_THREADS = 1;
 
+/**
+ * Apply verifies a draft of many tokens per forward pass: that work is compute-bound rows, which
+ * split well over threads (BENCHMARKS.md, "Apply"); it runs in bursts, in its own worker.
+ */
+export const DEFAULT_APPLY_THREADS = 2;
+
 /** The model this project trains and ships (training/README.md reproduces it). */
 export const SHIPPED_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'lookahead-code');
 
@@ -38,10 +44,12 @@ export const SHIPPED_APPLY_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta
 
 export function modelSourceFor(role: ModelRole, env: Record<string, string | undefined> = process.env): ModelSource {
   const configured = env[`LOOKAHEAD_${role.toUpperCase()}_MODEL`];
-  const dtypeSetting = env[`LOOKAHEAD_${role.toUpperCase()}_DTYPE`] ?? 'q8';
+  // The apply model ships float32 only (stored as float16, run as float32): its verification
+  // passes of many rows are faster on float32 weights than on 8-bit ones (BENCHMARKS.md, "Apply").
+  const dtypeSetting = env[`LOOKAHEAD_${role.toUpperCase()}_DTYPE`] ?? (role === 'apply' ? 'fp32' : 'q8');
   if (dtypeSetting !== 'fp32' && dtypeSetting !== 'q8') throw new Error(`LOOKAHEAD_${role.toUpperCase()}_DTYPE must be fp32 or q8, got "${dtypeSetting}"`);
   const dtype: ModelDtype = dtypeSetting;
-  const threadsSetting = env[`LOOKAHEAD_${role.toUpperCase()}_THREADS`] ?? String(DEFAULT_THREADS);
+  const threadsSetting = env[`LOOKAHEAD_${role.toUpperCase()}_THREADS`] ?? String(role === 'apply' ? DEFAULT_APPLY_THREADS : DEFAULT_THREADS);
   const threads = Number(threadsSetting);
   if (!/^\d+$/.test(threadsSetting) || threads < 1 || threads > 64) {
     throw new Error(`LOOKAHEAD_${role.toUpperCase()}_THREADS must be a whole number from 1 to 64, got "${threadsSetting}"`);
