@@ -6,11 +6,14 @@ import { useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import type { LangLocation } from '../lib/protocol';
 import { isScriptPath } from '../lib/script-files';
+import { applyEdits } from './editor/apply-box';
+import { socketApplySource } from './editor/apply-source';
 import { collab } from './editor/collab';
 import { cursorOf, type CursorPosition } from './editor/cursor-position';
 import { DocSync, type DocStatus } from './editor/doc-sync';
 import { commonExtensions } from './editor/editor-extensions';
 import { ghostText } from './editor/ghost-text';
+import { languageForPath } from './editor/language-for-path';
 import { languageCompletions, languageIntel, showDiagnostics } from './editor/language-intel';
 import { presence } from './editor/presence';
 import { readOnlyCompartment } from './editor/read-only';
@@ -79,6 +82,12 @@ export function DocEditor({ path, socket, api, viewOnly, active, language, ...ca
               collab(sync.text),
               presence(socket, sync),
               ghostText(socketTabSource(socket, path, editable)),
+              applyEdits({
+                source: socketApplySource(socket, path),
+                editable,
+                refusal: () => (latest.current.viewOnly ? 'This link is view-only: edits cannot be applied.' : 'This file is read-only: edits cannot be applied.'),
+                language: () => languageForPath(path).extension(),
+              }),
               commonExtensions(
                 path,
                 (pos) => latest.current.active && latest.current.callbacks.onCursor(path, pos),

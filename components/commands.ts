@@ -1,4 +1,5 @@
 import type { EditorView } from '@codemirror/view';
+import { openApplyBox } from './editor/apply-box';
 import { editorCommands } from './editor/editor-commands';
 import { findReferences, goToDefinition, renameSymbol } from './editor/language-intel';
 import { formatKeys } from './platform';
@@ -50,6 +51,7 @@ export function buildCommands(ctx: CommandContext): Command[] {
     { id: 'editor.redo', title: 'Redo', keybinding: 'Mod-Shift-z', enabled: ctx.hasActiveFile && editable, run: onEditor(editorCommands.redo) },
     { id: 'editor.definition', title: 'Go to Definition', keybinding: 'F12', enabled: ctx.hasActiveFile, run: onEditor(goToDefinition) },
     { id: 'editor.references', title: 'Find References', keybinding: 'Shift-F12', enabled: ctx.hasActiveFile, run: onEditor(findReferences) },
+    { id: 'editor.applyEdit', title: 'Edit with Instruction or Sketch…', keybinding: 'Mod-k', enabled: ctx.hasActiveFile && editable, run: onEditor(openApplyBox) },
     { id: 'editor.renameSymbol', title: 'Rename Symbol', keybinding: 'F2', enabled: ctx.hasActiveFile && editable, run: onEditor(renameSymbol) },
     { id: 'view.sidebar', title: 'Toggle Sidebar', keybinding: 'Mod-b', run: ctx.toggleSidebar },
     { id: 'view.problems', title: 'Toggle Problems', keybinding: 'Mod-Shift-m', run: ctx.toggleProblems },

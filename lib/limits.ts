@@ -52,3 +52,10 @@ export const MAX_PRESENCE_POSITION_BYTES = 256;
  * newer position anyway). Editors send at most one per PRESENCE_SEND_INTERVAL_MS. */
 export const MAX_PRESENCE_UPDATES_PER_SECOND = 20;
 export const PRESENCE_SEND_INTERVAL_MS = 50;
+
+/** Longest Cmd/Ctrl-K instruction: a few paragraphs; code to apply goes in the sketch instead. */
+export const MAX_INSTRUCTION_LENGTH = 8000;
+
+/** Apply progress (`apply:partial`) is sent at most this often per socket: each carries the whole
+ * output so far, and the editor redraws its review at about this rate anyway. */
+export const APPLY_PARTIAL_INTERVAL_MS = 50;

@@ -6,7 +6,7 @@
  * Durable traffic (document updates) and ephemeral traffic (presence) use separate events.
  */
 import { z } from 'zod';
-import { MAX_EDITABLE_BYTES, MAX_IDENTIFIER_LENGTH, MAX_PATH_LENGTH, MAX_PRESENCE_POSITION_BYTES, MAX_UPDATE_BYTES } from './limits';
+import { MAX_EDITABLE_BYTES, MAX_IDENTIFIER_LENGTH, MAX_INSTRUCTION_LENGTH, MAX_PATH_LENGTH, MAX_PRESENCE_POSITION_BYTES, MAX_UPDATE_BYTES } from './limits';
 import type { PresenceColour } from './presence-colours';
 
 const bytes = (max: number) =>
@@ -49,6 +49,28 @@ export const clientEvents = {
   }),
   /** Cancel a request (the user moved on). */
   'tab:cancel': z.strictObject({ requestId: z.number().int().nonnegative() }),
+  /**
+   * Cmd/Ctrl-K: rewrite a file this socket has open (edit links only) from a pasted `sketch`, or
+   * from an `instruction` the chat role turns into a sketch first. The answer (`{requestId}`) only
+   * says it started: progress comes as `apply:sketch`, `apply:partial`, then `apply:done` or
+   * `apply:error`. The server never changes the file: the editor shows the result for review and
+   * applies what the user accepts as its own edits. One apply runs per socket; a newer start
+   * cancels the older one.
+   */
+  'apply:start': z
+    .strictObject({
+      requestId: z.number().int().nonnegative(),
+      path,
+      instruction: z.string().max(MAX_INSTRUCTION_LENGTH).optional(),
+      sketch: z.string().max(MAX_EDITABLE_BYTES).optional(),
+      /** The selection the instruction is about (UTF-16 offsets). */
+      selection: z.strictObject({ from: offset, to: offset }).refine((s) => s.from <= s.to, { message: 'from must not be after to' }).optional(),
+    })
+    .refine((m) => m.instruction !== undefined || m.sketch !== undefined, { message: 'give an instruction or a sketch' }),
+  /** Stop an apply; it ends with `apply:error` (code `cancelled`) and never `apply:done`. */
+  'apply:cancel': z.strictObject({ requestId: z.number().int().nonnegative() }),
+  /** What Cmd/Ctrl-K can do here: whether a chat endpoint is configured (else sketches only). */
+  'apply:info': z.strictObject({}),
   /**
    * Language intelligence for TypeScript and JavaScript files, answered from the workspace's
    * language service over the live text of its documents. Other files get empty answers.
@@ -143,9 +165,55 @@ export interface TabPartial {
   replace: number;
 }
 
+/** What `apply:info` answers. */
+export interface ApplyInfo {
+  /** A chat endpoint is configured: instructions work; without one only pasted sketches do. */
+  chat: boolean;
+  /** The endpoint's model name, to show. */
+  chatModel: string | null;
+}
+
+/** The sketch the chat role wrote for an instruction (before the apply starts). */
+export interface ApplySketch {
+  requestId: number;
+  sketch: string;
+}
+
+/** The updated file so far: a growing prefix of the final output. */
+export interface ApplyPartial {
+  requestId: number;
+  output: string;
+}
+
+/** The finished apply: `original` is the text it was computed against, `output` the whole new file. */
+export interface ApplyDone {
+  requestId: number;
+  original: string;
+  output: string;
+  ms: number;
+  outputTokens: number;
+  forwardPasses: number;
+}
+
+/**
+ * Why an apply ended without a result. `cancelled`: by apply:cancel, a newer start or a
+ * disconnect; `bad-input`: empty sketch, binary, oversized or secret-looking file, nothing to do;
+ * `no-chat`: an instruction but no chat endpoint configured; `chat`: the chat endpoint failed;
+ * `unavailable`: the apply model could not run.
+ */
+export interface ApplyError {
+  requestId: number;
+  code: 'cancelled' | 'bad-input' | 'no-chat' | 'chat' | 'unavailable';
+  message: string;
+}
+
 /** Events the server sends. */
 export interface ServerEvents {
   'tab:partial': (msg: TabPartial) => void;
+  'apply:sketch': (msg: ApplySketch) => void;
+  'apply:partial': (msg: ApplyPartial) => void;
+  'apply:done': (msg: ApplyDone) => void;
+  'apply:error': (msg: ApplyError) => void;
   /** The share link this session came through was revoked; the server disconnects next. */
   'session:revoked': (msg: { reason: 'link-revoked' }) => void;
   /** `own`: a change the server made at this client's request (a rename): an undo step here. */

@@ -6,6 +6,8 @@
 import type { Server, Socket } from 'socket.io';
 import * as Y from 'yjs';
 import { clientEvents, describeZodError, type ClientEvent, type ClientEventName, type ProtocolError, type Role } from '../lib/protocol';
+import { applyHandlers } from './apply-socket';
+import type { ApplySessions } from './apply-sessions';
 import { authorize, authorOf } from './auth';
 import { isEmptyUpdate } from './doc-message';
 import { RequestError } from './errors';
@@ -37,9 +39,17 @@ export function docRoom(workspaceId: string, path: string): string {
 
 export function attachCollaboration(
   io: Server,
-  deps: { links: ShareLinks; liveDocs: LiveDocs; store: WorkspaceStore; tab: TabCompletions; languages: LanguageWorkspaces; backplane: Backplane },
+  deps: {
+    links: ShareLinks;
+    liveDocs: LiveDocs;
+    store: WorkspaceStore;
+    tab: TabCompletions;
+    applies: ApplySessions;
+    languages: LanguageWorkspaces;
+    backplane: Backplane;
+  },
 ): void {
-  const { links, liveDocs, store, tab, languages } = deps;
+  const { links, liveDocs, store, tab, applies, languages } = deps;
   const presence = new Presence(io, deps.backplane, docRoom);
 
   io.use(async (socket, next) => {
@@ -127,6 +137,7 @@ export function attachCollaboration(
         return {};
       },
       ...languageHandlers(languages, liveDocs, { ...data, socketId: socket.id }),
+      ...applyHandlers(applies, socket, data),
       ...peer.handlers(data.open),
     };
 
@@ -148,6 +159,7 @@ export function attachCollaboration(
 
     socket.on('disconnect', () => {
       tab.socketClosed(socket.id);
+      applies.socketClosed(socket.id);
       languages.socketDisconnected(data.workspaceId);
       peer.left(data.open);
       for (const path of data.open) void liveDocs.detach(data.workspaceId, path, socket.id);

@@ -11,6 +11,7 @@ import { MAX_SOCKET_FRAME_BYTES } from '../lib/limits';
 import type { Backplane } from './backplane/backplane';
 import { MemoryBackplane } from './backplane/memory-backplane';
 import { RedisBackplane } from './backplane/redis-backplane';
+import { ApplySessions, type ApplyModel } from './apply-sessions';
 import { attachCollaboration, docRoom } from './collab-socket';
 import type { Config } from './config';
 import { DocStateStore } from './doc-state-store';
@@ -87,11 +88,18 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
   const tab = new TabCompletions(liveDocs, () =>
     ModelClient.start(modelSourceFor('tab'), { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix }),
   );
+  // The apply model's worker starts on the first Cmd/Ctrl-K, like Tab's on the first keystroke.
+  const applies = new ApplySessions({
+    liveDocs,
+    store,
+    chat: config.chat,
+    startModel: (): Promise<ApplyModel> => ModelClient.start(modelSourceFor('apply'), { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix }),
+  });
   const languages = new LanguageWorkspaces(store, liveDocs, (workspaceId, path, diagnostics) =>
     io.local.to(workspaceRoom(workspaceId)).emit('lang:diagnostics', { path, diagnostics }),
   );
   events.onEvent((workspaceId, event) => languages.treeChanged(workspaceId, event));
-  attachCollaboration(io, { links, liveDocs, store, tab, languages, backplane });
+  attachCollaboration(io, { links, liveDocs, store, tab, applies, languages, backplane });
 
   const revocations = await LinkRevocations.start(io, backplane);
   const routes: RouteContext = {
@@ -135,6 +143,7 @@ export async function createLookaheadServer(config: Config, pages: PageHandler |
     close: async () => {
       await liveDocs.close();
       await tab.close();
+      await applies.close();
       await languages.close();
       await events.stop().catch(() => {});
       await revocations.stop().catch(() => {});

@@ -1,0 +1,152 @@
+/**
+ * Accepting apply chunks into the real editor's state (components/editor/apply-accept.ts): each
+ * accept is exactly its chunk's change, mapped through edits made since the apply started; a chunk
+ * someone edited meanwhile is refused; accepting every chunk in any order gives the output. Plus
+ * the streaming alignment the review shows while output arrives.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Chunk } from '@codemirror/merge';
+import { EditorState, Text, type ChangeSet } from '@codemirror/state';
+import { acceptedChanges, applyAcceptTracking, planAccept, startTracking } from '../components/editor/apply-accept';
+import { StreamAlignment } from '../components/editor/apply-stream';
+import { runSeed, seededRandom } from './support/random';
+
+const ORIGINAL = ['function a() {', '  return 1;', '}', '', 'function b() {', '  return 2;', '}', '', 'function c() {', '  return 3;', '}', ''].join('\n');
+const OUTPUT = ORIGINAL.replace('return 1;', 'return 10;').replace('return 3;', 'return 30;\n  // done');
+
+/** The real editor: a state with tracking started against `original`. */
+function tracked(doc: string, original: string): EditorState {
+  const state = EditorState.create({ doc, extensions: applyAcceptTracking() });
+  return state.update({ effects: startTracking(state, original) }).state;
+}
+
+/** The review side: its original (with accepted chunks) and the proposal. */
+class Review {
+  original: Text;
+  readonly proposed: Text;
+  constructor(original: string, proposed: string) {
+    this.original = Text.of(original.split('\n'));
+    this.proposed = Text.of(proposed.split('\n'));
+  }
+  chunks(): readonly Chunk[] {
+    return Chunk.build(this.original, this.proposed);
+  }
+  /** The change accepting chunk `i`; call `accepted` once the editor took it. */
+  change(i: number): ChangeSet {
+    return acceptedChanges([this.chunks()[i]], this.original, this.proposed);
+  }
+  accepted(changes: ChangeSet): void {
+    this.original = changes.apply(this.original);
+  }
+}
+
+function accept(state: EditorState, review: Review, changes: ChangeSet): EditorState {
+  const plan = planAccept(state, changes, review.original);
+  if ('error' in plan) throw new Error(plan.error);
+  review.accepted(changes);
+  return state.update(plan.spec).state;
+}
+
+describe('accepting apply chunks', () => {
+  it('applies exactly the accepted chunk, one transaction each, until the editor equals the output', () => {
+    const review = new Review(ORIGINAL, OUTPUT);
+    assert.equal(review.chunks().length, 2);
+    let state = tracked(ORIGINAL, ORIGINAL);
+    const changes = review.change(1);
+    const plan = planAccept(state, changes, review.original);
+    assert.ok('spec' in plan);
+    const tr = state.update(plan.spec);
+    // Only the differing characters change, not the whole lines of the chunk.
+    const touched: [number, number, string][] = [];
+    tr.changes.iterChanges((fromA, toA, _b, _c, inserted) => touched.push([fromA, toA, inserted.toString()]));
+    const at = ORIGINAL.indexOf('3;') + 1;
+    assert.deepEqual(touched, [[at, at + 1, '0;\n  // done']]);
+    assert.equal(tr.isUserEvent('input.apply'), true);
+    review.accepted(changes);
+    state = tr.state;
+    assert.equal(state.doc.toString(), ORIGINAL.replace('return 3;', 'return 30;\n  // done'));
+    state = accept(state, review, review.change(0));
+    assert.equal(state.doc.toString(), OUTPUT);
+    assert.equal(review.chunks().length, 0);
+  });
+
+  it('maps a chunk through edits made since the apply started (before and after it)', () => {
+    const review = new Review(ORIGINAL, OUTPUT);
+    // The real document had a change the server's original lacked, and gets another one now.
+    let state = tracked('// header\n' + ORIGINAL, ORIGINAL);
+    state = state.update({ changes: { from: state.doc.length, insert: '// footer\n' } }).state;
+    state = accept(state, review, review.change(0));
+    state = accept(state, review, review.change(0));
+    assert.equal(state.doc.toString(), '// header\n' + OUTPUT + '// footer\n');
+  });
+
+  it('refuses a chunk whose text was edited meanwhile, and still accepts the others', () => {
+    const review = new Review(ORIGINAL, OUTPUT);
+    let state = tracked(ORIGINAL, ORIGINAL);
+    const at = ORIGINAL.indexOf('return 1;') + 'return '.length;
+    state = state.update({ changes: { from: at, to: at + 1, insert: '7' } }).state;
+    const refused = planAccept(state, review.change(0), review.original);
+    assert.ok('error' in refused);
+    assert.match(refused.error, /edited since the apply started/);
+    state = accept(state, review, review.change(1));
+    assert.equal(state.doc.toString(), ORIGINAL.replace('return 1;', 'return 7;').replace('return 3;', 'return 30;\n  // done'));
+  });
+
+  it('accept all is one change of every chunk', () => {
+    const review = new Review(ORIGINAL, OUTPUT);
+    const state = tracked(ORIGINAL, ORIGINAL);
+    const all = acceptedChanges(review.chunks(), review.original, review.proposed);
+    const plan = planAccept(state, all, review.original);
+    assert.ok('spec' in plan);
+    assert.equal(state.update(plan.spec).state.doc.toString(), OUTPUT);
+  });
+
+  it('without tracking (no review), nothing is applied', () => {
+    const state = EditorState.create({ doc: ORIGINAL, extensions: applyAcceptTracking() });
+    const review = new Review(ORIGINAL, OUTPUT);
+    assert.ok('error' in planAccept(state, review.change(0), review.original));
+  });
+
+  it('accepting every chunk in a random order, with an edit far from them, gives the output', () => {
+    const seed = runSeed();
+    const random = seededRandom(seed);
+    for (let round = 0; round < 40; round++) {
+      const lines = Array.from({ length: 5 + Math.floor(random() * 30) }, (_, i) => `line ${i} ${'x'.repeat(Math.floor(random() * 8))}`);
+      const out = lines.flatMap((line) => {
+        const r = random();
+        if (r < 0.1) return [];
+        if (r < 0.2) return [line + ' changed'];
+        if (r < 0.3) return [line, 'inserted ' + Math.floor(random() * 100)];
+        return [line];
+      });
+      // Both start with a line nobody changes, where a collaborator types.
+      const original = ['// top', ...lines, ''].join('\n');
+      const output = ['// top', ...out, ''].join('\n');
+      const review = new Review(original, output);
+      let state = tracked(original, original);
+      state = state.update({ changes: { from: 0, insert: 'X' } }).state;
+      while (review.chunks().length) {
+        const chunks = review.chunks();
+        state = accept(state, review, review.change(Math.floor(random() * chunks.length)));
+      }
+      assert.equal(state.doc.toString(), 'X' + output, `seed ${seed}, round ${round}`);
+    }
+  });
+});
+
+describe('streaming alignment', () => {
+  it('shows the output so far, then the rest of the original from where the output is', () => {
+    const align = new StreamAlignment(ORIGINAL);
+    assert.equal(align.proposal(''), ORIGINAL);
+    // A half line is not shown yet.
+    assert.equal(align.proposal('function a() {\n  return 1'), 'function a() {\n' + ORIGINAL.slice('function a() {\n'.length));
+    // A changed line replaces its original; the next unchanged line aligns after it.
+    const partial = 'function a() {\n  return 10;\n}\n';
+    assert.equal(align.proposal(partial), partial + ORIGINAL.slice(ORIGINAL.indexOf('}\n') + 2));
+    // A dropped function: the output jumps ahead and the skipped lines are gone.
+    const skipped = partial + '\nfunction c() {\n';
+    assert.equal(align.proposal(skipped), skipped + ORIGINAL.slice(ORIGINAL.indexOf('  return 3;')));
+    assert.equal(align.proposal(OUTPUT), OUTPUT);
+  });
+});
