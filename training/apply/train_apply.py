@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 import time
@@ -24,6 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "model"))
 from fused_graph import config_from_folder, state_from_fused_onnx  # noqa: E402
 from llama import CodeModel, ModelConfig  # noqa: E402
+from train import lr_at  # noqa: E402
 
 CHECKPOINT_EVERY_S = 300
 VALID_EXAMPLES = 48
@@ -34,13 +34,6 @@ BF16 = "avx512_bf16" in open("/proc/cpuinfo").read() if os.path.exists("/proc/cp
 
 def autocast():
     return torch.autocast("cpu", dtype=torch.bfloat16, enabled=BF16)
-
-
-def lr_at(step: int, total: int, peak: float, warmup: int) -> float:
-    if step < warmup:
-        return peak * (step + 1) / warmup
-    progress = min(1.0, (step - warmup) / max(1, total - warmup))
-    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
 def make_batch(tokens: np.ndarray, rows: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
