@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { applyEdit } from '../workers/apply/apply-edit';
 import { ApplyInputError } from '../workers/apply/apply-input';
-import { AbortedError, CausalLm } from '../workers/runtime/causal-lm';
+import { AbortedError, argmax, CausalLm } from '../workers/runtime/causal-lm';
 import { modelSourceFor } from '../workers/runtime/model-source';
 import { ModelClient } from '../workers/model-client';
 
@@ -75,6 +75,23 @@ describe('apply model', () => {
       assert.equal(spec.outputTokens, plain.outputTokens, c.name);
       assert.ok(spec.forwardPasses * 3 < plain.forwardPasses, `${c.name}: ${spec.forwardPasses} vs ${plain.forwardPasses} passes`);
     }
+  });
+
+  it('reads a prompt computing only its last logits, and they equal a full pass\'s last row', async () => {
+    const ids = [lm.special.original, ...lm.encode(SERVICE), lm.special.sketch];
+    const full = await lm.forward(ids, lm.emptyCache());
+    assert.equal(full.logits.length, ids.length * lm.vocabSize);
+    const last = await lm.forward(ids, lm.emptyCache(), undefined, true);
+    // The apply graph takes logits_to_keep: one row comes back, not one per token.
+    assert.equal(last.logits.length, lm.vocabSize);
+    const expected = lm.row(full.logits, ids.length - 1);
+    let diff = 0;
+    for (let i = 0; i < lm.vocabSize; i++) diff = Math.max(diff, Math.abs(expected[i] - last.logits[i]));
+    assert.ok(diff < 1e-3, `max difference ${diff}`);
+    assert.equal(last.cache.length, full.cache.length);
+    // Prefill in chunks ends on the same prediction.
+    const chunked = await lm.prefill(ids, lm.emptyCache(), undefined, 7);
+    assert.equal(argmax(chunked.lastLogits), argmax(expected));
   });
 
   it('streams growing prefixes of the final output', async () => {

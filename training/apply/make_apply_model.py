@@ -1,17 +1,20 @@
 """One command from pinned npm packages to the shipped apply model folder (models/lookahead-apply):
 
-    npm run model:train-apply                 # about 90 minutes on 2 cores
-    npm run model:train-apply -- --resume     # continue training from the last checkpoint
+    npm run model:train-apply                 # about 3 hours on 2 cores
+    npm run model:train-apply -- --resume     # continue the unfinished stage from its checkpoint
 
 Steps: corpus/build.py (files for synthetic edits) -> apply/version_pairs.py (pinned version pairs)
--> apply/examples.py -> apply/train_apply.py (from the shipped code model) -> model/export.py
--> model/quantize.py -> check-model.ts -> model/store_fp16.py. The folder ships one graph: float32,
-stored as float16 (half the bytes; onnxruntime widens the weights when it loads them), because
-apply's many-row verification passes run faster on float32 weights than on 8-bit ones.
+-> for each stage of RECIPE: apply/examples.py (its own seed: new sketches, windows and synthetic
+edits) -> apply/train_apply.py (stage 1 from the shipped code model, each later stage from the
+previous stage's export) -> model/export.py -> model/quantize.py -> check-model.ts; then
+model/store_fp16.py on the last stage. The folder ships one graph: float32, stored as float16 (half
+the bytes; onnxruntime widens the weights when it loads them), because apply's many-row
+verification passes run faster on float32 weights than on 8-bit ones.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -22,7 +25,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TRAINING = os.path.dirname(HERE)
 ROOT = os.path.dirname(TRAINING)
 PY = sys.executable
-RECIPE = {"minutes": 75, "budget": 8192, "lr": 1e-3, "warmup": 30, "synthetic": 7000, "pair_passes": 2}
+# Stage 1 learns the task from the code model; stage 2 goes on at a lower peak rate on fresh examples.
+RECIPE = [
+    {"minutes": 75, "budget": 8192, "lr": 1e-3, "warmup": 30, "synthetic": 7000, "pair_passes": 2, "seed": 7},
+    {"minutes": 100, "budget": 8192, "lr": 5e-4, "warmup": 50, "synthetic": 7000, "pair_passes": 2, "seed": 8},
+]
 
 
 def run(args: list[str], **kw) -> None:
@@ -42,26 +49,36 @@ def main() -> None:
     if not os.path.exists(os.path.join(args.work, "corpus", "train.jsonl")):
         run([PY, os.path.join(TRAINING, "corpus", "build.py"), "--out", args.work])
     run([PY, os.path.join(HERE, "version_pairs.py"), "--out", work])
-    examples = os.path.join(work, "examples")
-    if not (args.resume and os.path.exists(os.path.join(examples, "index.npy"))):
-        run([PY, os.path.join(HERE, "examples.py"), "--tokenizer", os.path.join(args.init, "tokenizer.json"),
-             "--pairs", os.path.join(work, "train-pairs.jsonl"), "--corpus", os.path.join(args.work, "corpus", "train.jsonl"),
-             "--synthetic", str(RECIPE["synthetic"]), "--pair-passes", str(RECIPE["pair_passes"]), "--out", examples])
-    ckpt = os.path.join(work, "checkpoint")
-    run([PY, os.path.join(HERE, "train_apply.py"), "--init", args.init, "--examples", examples, "--out", ckpt,
-         "--minutes", str(RECIPE["minutes"]), "--budget", str(RECIPE["budget"]), "--lr", str(RECIPE["lr"]),
-         "--warmup", str(RECIPE["warmup"])] + (["--resume"] if args.resume else []))
-    staging = os.path.join(work, "export")
-    shutil.rmtree(staging, ignore_errors=True)
-    run([PY, os.path.join(TRAINING, "model", "export.py"), "--checkpoint", os.path.join(ckpt, "checkpoint.pt"),
-         "--tokenizer", os.path.join(args.init, "tokenizer.json"), "--out", staging])
-    run([PY, os.path.join(TRAINING, "model", "quantize.py"), staging])
-    run(["npx", "tsx", os.path.join(TRAINING, "check-model.ts"), staging], cwd=ROOT)
+    init = args.init
+    for n, stage in enumerate(RECIPE, start=1):
+        examples = os.path.join(work, "examples" if n == 1 else f"examples-{n}")
+        if not (args.resume and os.path.exists(os.path.join(examples, "index.npy"))):
+            run([PY, os.path.join(HERE, "examples.py"), "--tokenizer", os.path.join(args.init, "tokenizer.json"),
+                 "--pairs", os.path.join(work, "train-pairs.jsonl"), "--corpus", os.path.join(args.work, "corpus", "train.jsonl"),
+                 "--synthetic", str(stage["synthetic"]), "--pair-passes", str(stage["pair_passes"]), "--seed", str(stage["seed"]),
+                 "--out", examples])
+        ckpt = os.path.join(work, "checkpoint" if n == 1 else f"checkpoint-{n}")
+        staging = os.path.join(work, "export" if n == len(RECIPE) else f"export-{n}")
+        if args.resume and os.path.exists(os.path.join(staging, "onnx", "model.onnx")):
+            init = staging  # this stage finished and was exported by an earlier run
+            continue
+        run([PY, os.path.join(HERE, "train_apply.py"), "--init", init, "--examples", examples, "--out", ckpt,
+             "--minutes", str(stage["minutes"]), "--budget", str(stage["budget"]), "--lr", str(stage["lr"]),
+             "--warmup", str(stage["warmup"])] + (["--resume"] if args.resume else []))
+        shutil.rmtree(staging, ignore_errors=True)
+        run([PY, os.path.join(TRAINING, "model", "export.py"), "--checkpoint", os.path.join(ckpt, "checkpoint.pt"),
+             "--tokenizer", os.path.join(args.init, "tokenizer.json"), "--out", staging])
+        run([PY, os.path.join(TRAINING, "model", "quantize.py"), staging])
+        run(["npx", "tsx", os.path.join(TRAINING, "check-model.ts"), staging], cwd=ROOT)
+        init = staging
     shutil.rmtree(args.out, ignore_errors=True)
     shutil.copytree(staging, args.out, ignore=shutil.ignore_patterns("model*.onnx"))
     run([PY, os.path.join(TRAINING, "model", "store_fp16.py"), os.path.join(staging, "onnx", "model.onnx"),
          "--out", os.path.join(args.out, "onnx", "model.onnx")])
-    shutil.copyfile(os.path.join(ckpt, "train-log.jsonl"), os.path.join(args.out, "train-log.jsonl"))
+    with open(os.path.join(args.out, "train-log.jsonl"), "w") as log:
+        for n in range(1, len(RECIPE) + 1):
+            with open(os.path.join(work, "checkpoint" if n == 1 else f"checkpoint-{n}", "train-log.jsonl")) as f:
+                log.writelines(json.dumps({"stage": n, **json.loads(line)}) + "\n" for line in f if line.strip())
     print(f"apply model written to {args.out} in {time.time() - started:.0f}s", flush=True)
 
 

@@ -7,7 +7,8 @@ a Gemm over the embedding table (stored once). A traced llama graph has ~840 nod
 
 Inputs and outputs are those of the traced export (input_ids, attention_mask, position_ids,
 past_key_values.N.key/value -> logits, present.N.key/value; caches shaped [batch, kv_heads, seq,
-head_dim]), so the runtime feeds either graph the same way. Positions come from the cache length
+head_dim]), so the runtime feeds either graph the same way, plus logits_to_keep ([1], int64): logits
+come out for that many last positions (the runtime feeds it only to graphs that declare it). Positions come from the cache length
 (GroupQueryAttention derives them from attention_mask), so position_ids is accepted and unused.
 
   python3 training/model/fused_graph.py --checkpoint ckpt.pt --out model/onnx/model.onnx
@@ -99,9 +100,15 @@ def build(state: dict[str, np.ndarray], c: dict) -> onnx.ModelProto:
         normed = f"l{i}_mlp_out"
     final = init("norm.weight", f32("norm.weight"))
     node("SkipSimplifiedLayerNormalization", [residual, normed, final], ["final_norm"], domain=MS, epsilon=eps)
-    # Tied output projection: logits = x @ embed^T, as a Gemm on rows (the table is stored once).
+    # Tied output projection: logits = x @ embed^T, as a Gemm on rows (the table is stored once),
+    # for the last `logits_to_keep` rows only: reading a prompt needs the last row's logits, and the
+    # projection onto 8k tokens is about 40% of this model's work per row.
     node("Reshape", ["final_norm", "rows_shape"], ["final_rows"])
-    node("Gemm", ["final_rows", embed], ["logit_rows"], transB=1)
+    init("rows_end", np.array([2**62], dtype=np.int64))
+    init("axis_0", np.array([0], dtype=np.int64))
+    node("Neg", ["logits_to_keep"], ["kept_start"])
+    node("Slice", ["final_rows", "kept_start", "rows_end", "axis_0"], ["kept_rows"])
+    node("Gemm", ["kept_rows", embed], ["logit_rows"], transB=1)
     node("Reshape", ["logit_rows", "logits_shape"], ["logits"])
 
     kv = lambda name, seq: helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch_size", kv_heads, seq, head_dim])  # noqa: E731
@@ -109,8 +116,9 @@ def build(state: dict[str, np.ndarray], c: dict) -> onnx.ModelProto:
         helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch_size", "sequence_length"]),
         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch_size", "total_sequence_length"]),
         helper.make_tensor_value_info("position_ids", TensorProto.INT64, ["batch_size", "sequence_length"]),
+        helper.make_tensor_value_info("logits_to_keep", TensorProto.INT64, [1]),
     ]
-    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch_size", "sequence_length", c["vocab_size"]])]
+    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch_size", "logits_length", c["vocab_size"]])]
     for i in range(layers):
         inputs += [kv(f"past_key_values.{i}.key", "past_sequence_length"), kv(f"past_key_values.{i}.value", "past_sequence_length")]
         outputs += [kv(f"present.{i}.key", "total_sequence_length"), kv(f"present.{i}.value", "total_sequence_length")]
@@ -144,10 +152,16 @@ def state_from_traced_onnx(path: str, config: dict) -> dict[str, np.ndarray]:
 
 
 def state_from_fused_onnx(path: str, c: dict) -> dict[str, np.ndarray]:
-    """The inverse of build(): CodeModel's parameters from a fused graph (fp32), so training can
-    continue from a shipped model folder."""
+    """The inverse of build(): CodeModel's parameters from a fused graph (fp32, or weights stored as
+    float16 by store_fp16.py), so training can continue from a shipped model folder."""
     m = onnx.load(path)
-    w = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    w = {}
+    for i in m.graph.initializer:
+        array = numpy_helper.to_array(i)
+        if i.name.endswith("_fp16"):
+            w[i.name[: -len("_fp16")]] = array.astype(np.float32)
+        else:
+            w[i.name] = array
     q, kv = c["num_heads"] * c["head_dim"], c["num_kv_heads"] * c["head_dim"]
     state = {"embed_tokens.weight": w["embed_tokens.weight"], "norm.weight": w["norm.weight"]}
     for i in range(c["num_layers"]):

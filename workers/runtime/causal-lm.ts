@@ -43,7 +43,12 @@ export class CausalLm {
     private readonly specialStrings: readonly string[],
     /** Ids of all added (special and reserved) tokens: text never produces them. */
     readonly specialIds: ReadonlySet<number>,
-  ) {}
+  ) {
+    this.keepsLogits = session.inputNames.includes('logits_to_keep');
+  }
+
+  /** The graph can leave out the logits of all but the last positions (logits_to_keep). */
+  private readonly keepsLogits: boolean;
 
   static async load(source: ModelSource): Promise<CausalLm> {
     env.allowRemoteModels = source.kind === 'hub';
@@ -134,9 +139,11 @@ export class CausalLm {
 
   /**
    * Runs `ids` after the tokens in `past`. Returns the logits of every new position
-   * (ids.length x vocabSize, row-major) and the cache covering past + ids.
+   * (ids.length x vocabSize, row-major) and the cache covering past + ids. With `lastRowsOnly`,
+   * graphs that take logits_to_keep compute the logits of the last position only (a prompt being
+   * read needs no others); the last row of the returned block is always the last position's.
    */
-  async forward(ids: readonly number[], past: KvCache, signal?: AbortSignal): Promise<{ logits: Float32Array; cache: KvCache }> {
+  async forward(ids: readonly number[], past: KvCache, signal?: AbortSignal, lastRowsOnly = false): Promise<{ logits: Float32Array; cache: KvCache }> {
     if (signal?.aborted) throw new AbortedError();
     if (ids.length === 0) throw new RangeError('forward needs at least one token');
     const total = past.length + ids.length;
@@ -146,6 +153,7 @@ export class CausalLm {
       position_ids: new Tensor('int64', BigInt64Array.from({ length: ids.length }, (_, i) => BigInt(past.length + i)), [1, ids.length]),
       ...past.feeds(),
     };
+    if (this.keepsLogits) feeds.logits_to_keep = new Tensor('int64', BigInt64Array.of(BigInt(lastRowsOnly ? 1 : ids.length)), [1]);
     const outputs = (await this.session.run(feeds)) as unknown as Record<string, Tensor>;
     return { logits: outputs.logits.data as Float32Array, cache: KvCache.fromPresent(this.shape, outputs) };
   }
@@ -156,9 +164,9 @@ export class CausalLm {
     let last: Float32Array | null = null;
     for (let i = 0; i < ids.length; i += chunk) {
       const piece = ids.slice(i, i + chunk);
-      const out = await this.forward(piece, cache, signal);
+      const out = await this.forward(piece, cache, signal, true);
       cache = out.cache;
-      last = out.logits.subarray((piece.length - 1) * this.vocabSize, piece.length * this.vocabSize);
+      last = out.logits.subarray(out.logits.length - this.vocabSize);
     }
     if (!last) throw new RangeError('prefill needs at least one token');
     return { lastLogits: last, cache };
