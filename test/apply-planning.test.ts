@@ -99,6 +99,17 @@ describe('apply windows', () => {
     }
   });
 
+  it('anchors a part by its lines together: a common line does not pull the window to its first occurrence', () => {
+    const original = longFile(200);
+    // `return next * 2;` is in every function; the part belongs at the end of step119.
+    const sketch = '// ... existing code ...\n  return next * 2;\n}\n\nexport function step120(value) {\n  const next = value + 121;\n// ... existing code ...\n';
+    const windows = planWindows(original, sketch, (o) => o.length < 2000);
+    assert.equal(windows.length, 1);
+    const text = original.slice(windows[0].start, windows[0].end);
+    assert.ok(text.includes('export function step120(value) {\n  const next = value + 120;'), text);
+    assert.ok(text.includes('step119') && !text.includes('step117'), text);
+  });
+
   it('refuses a long file whose sketch anchors nowhere, or whose change is too wide for a window', () => {
     const original = longFile(200);
     assert.throws(() => planWindows(original, 'totally.different();\n// ...\n', (o) => o.length < 2000), /shares no line/);

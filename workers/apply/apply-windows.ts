@@ -29,30 +29,28 @@ export function planWindows(original: string, sketch: string, fits: (original: s
   const fileLines = original.split(/(?<=\n)/);
   const offsets = [0];
   for (const l of fileLines) offsets.push(offsets[offsets.length - 1] + l.length);
-  const where = new Map<string, number[]>();
-  fileLines.forEach((l, i) => {
-    if (!isAnchorLine(l)) return;
-    const key = l.trim();
-    where.set(key, [...(where.get(key) ?? []), i]);
-  });
+  /** How often each anchor line occurs in the file. */
+  const where = new Map<string, number>();
+  for (const l of fileLines) if (isAnchorLine(l)) where.set(l.trim(), (where.get(l.trim()) ?? 0) + 1);
 
   // Split the sketch at markers; anchor each part, reading the file forwards.
+  const anchorKeys = fileLines.map((l) => (isAnchorLine(l) ? l.trim() : null));
   const segments: Segment[] = [];
   let current: string[] = [];
   let lastLine = -1;
   const close = (marker: string | null) => {
     if (current.some((l) => !isElisionMarker(l))) {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (const l of current) {
-        const hits = isAnchorLine(l) ? where.get(l.trim()) : undefined;
-        if (!hits) continue;
-        const at = hits.find((i) => i > lastLine) ?? hits[0];
-        lo = Math.min(lo, at);
-        hi = Math.max(hi, at);
-        lastLine = Math.max(lastLine, at);
+      const keys = current.map((l) => (isAnchorLine(l) && where.has(l.trim()) ? l.trim() : null));
+      const span = anchorSpan(keys, anchorKeys, lastLine + 1) ?? anchorSpan(keys, anchorKeys, 0);
+      // A line found once in the file is a sure anchor: the part covers it even if far away.
+      for (const key of keys) {
+        if (!span || !key || where.get(key) !== 1) continue;
+        const at = anchorKeys.indexOf(key);
+        span[0] = Math.min(span[0], at);
+        span[1] = Math.max(span[1], at);
       }
-      segments.push({ lines: marker ? [...current, marker] : current, span: lo <= hi ? [lo, hi] : null });
+      if (span) lastLine = Math.max(lastLine, span[1]);
+      segments.push({ lines: marker ? [...current, marker] : current, span });
     }
     current = marker ? [marker] : [];
   };
@@ -100,4 +98,43 @@ export function planWindows(original: string, sketch: string, fits: (original: s
     }
     return window;
   });
+}
+
+/** File lines skipped inside one part of the sketch (deleted or rewritten) cost this per line. */
+const SKIPPED_LINE_COST = 0.1;
+
+/**
+ * Where one part of the sketch sits in the file: the best local alignment of its anchor lines
+ * (`keys`, null for lines the file lacks) with the file's lines from `from` on, in order. Each
+ * matching line scores 1 and each file line passed over scores -SKIPPED_LINE_COST, so a common
+ * line such as `return (` far from the rest does not stretch the part over half the file.
+ * Returns the first and last matched file lines, or null when nothing matches.
+ */
+function anchorSpan(keys: (string | null)[], file: (string | null)[], from: number): [number, number] | null {
+  const width = file.length - from;
+  if (width <= 0 || !keys.some(Boolean)) return null;
+  // Rolling rows of the alignment: score and the file line where that alignment starts.
+  let prevScore = new Float64Array(width + 1);
+  let prevStart = new Int32Array(width + 1).fill(-1);
+  let best = { score: 0, start: -1, end: -1 };
+  for (const key of keys) {
+    const score = new Float64Array(width + 1);
+    const start = new Int32Array(width + 1).fill(-1);
+    for (let j = 1; j <= width; j++) {
+      // Sketch line not in the file here (new code): carry the row above over at no cost.
+      let s = prevScore[j];
+      let st = prevStart[j];
+      const skip = score[j - 1] - SKIPPED_LINE_COST;
+      if (skip > s) [s, st] = [skip, start[j - 1]];
+      if (key !== null && file[from + j - 1] === key) {
+        const matched = prevScore[j - 1] + 1;
+        if (matched > s) [s, st] = [matched, prevStart[j - 1] >= 0 ? prevStart[j - 1] : from + j - 1];
+        if (matched > best.score) best = { score: matched, start: prevStart[j - 1] >= 0 ? prevStart[j - 1] : from + j - 1, end: from + j - 1 };
+      }
+      if (s > 0) [score[j], start[j]] = [s, st];
+    }
+    prevScore = score;
+    prevStart = start;
+  }
+  return best.start >= 0 ? [best.start, best.end] : null;
 }

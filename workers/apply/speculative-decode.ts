@@ -4,7 +4,9 @@
  * its logits is what greedy decoding would predict after feed[i], so the longest run of draft
  * tokens equal to those predictions is exactly what token-by-token decoding would produce, and
  * the prediction after the run is the next pending token. The cache is cut back to the accepted
- * tokens. With no draft (plain mode) it is ordinary greedy decoding, one token per pass.
+ * tokens. With no draft (plain mode) it is ordinary greedy decoding, one token per pass. A draft
+ * accepted whole doubles the next one (long unchanged runs take few passes); a rejection brings it
+ * back to the base length.
  */
 import { AbortedError, argmax, type CausalLm } from '../runtime/causal-lm';
 import { DraftSource } from './draft-source';
@@ -12,8 +14,10 @@ import { DraftSource } from './draft-source';
 export interface DecodeApplyOptions {
   /** Token-by-token decoding: the baseline speculative output must equal. */
   plain?: boolean;
-  /** Draft length per pass. */
+  /** Draft length per pass after a rejection (and at the start). */
   draftTokens?: number;
+  /** Longest draft, reached by doubling while whole drafts are accepted. */
+  maxDraftTokens?: number;
   maxTokens: number;
   signal?: AbortSignal;
   /** Called after each pass with every output token so far. */
@@ -28,6 +32,7 @@ export interface DecodeApplyResult {
 }
 
 export const DEFAULT_DRAFT_TOKENS = 32;
+export const DEFAULT_MAX_DRAFT_TOKENS = 128;
 
 /** Rows of prompt per forward pass while reading the prompt. */
 const PREFILL_CHUNK = 512;
@@ -39,7 +44,9 @@ export async function decodeApply(
   opts: DecodeApplyOptions,
 ): Promise<DecodeApplyResult> {
   const source = new DraftSource(drafts);
-  const k = opts.plain ? 0 : (opts.draftTokens ?? DEFAULT_DRAFT_TOKENS);
+  const base = opts.plain ? 0 : (opts.draftTokens ?? DEFAULT_DRAFT_TOKENS);
+  const longest = Math.max(base, opts.maxDraftTokens ?? DEFAULT_MAX_DRAFT_TOKENS);
+  let k = base;
   const pre = await lm.prefill(prompt, lm.emptyCache(), opts.signal, PREFILL_CHUNK);
   let forwardPasses = Math.ceil(prompt.length / PREFILL_CHUNK);
   let cache = pre.cache;
@@ -58,6 +65,7 @@ export async function decodeApply(
     let accepted = 0;
     while (accepted < draft.length && argmax(lm.row(pass.logits, accepted)) === draft[accepted]) accepted++;
     for (let i = 0; i < accepted; i++) out.push(draft[i]);
+    k = accepted === draft.length && draft.length === k ? Math.min(2 * k, longest) : base;
     pending = argmax(lm.row(pass.logits, accepted));
     cache = accepted < draft.length ? pass.cache.truncate(cache.length + 1 + accepted) : pass.cache;
     opts.onTokens?.(out);
