@@ -13,26 +13,13 @@ import { DocSync } from '../components/editor/doc-sync';
 import type { ApplyDone } from '../lib/protocol';
 import { connectClient, eventually } from '../test/support/server';
 import { launchBrowser, startIde, type RunningIde } from './support/ide';
-
-const SOURCE = [
-  "import { log } from './log';",
-  '',
-  'export function add(a: number, b: number): number {',
-  '  return a + b;',
-  '}',
-  '',
-  'export function greet(name: string): string {',
-  "  return 'hello ' + name;",
-  '}',
-  '',
-].join('\n');
+import { LONG_SKETCH, longSource, SOURCE } from '../test/support/apply-samples';
 
 /** The whole file with one line changed. */
 const SKETCH = SOURCE.replace("  return 'hello ' + name;", "  return 'hello, ' + name + '!';");
 
 /** A longer file and a sketch of one change in it, the rest elided. */
-const LONG = Array.from({ length: 40 }, (_, i) => `export function f${i}(x: number): number {\n  return x * ${i} + ${i * 7};\n}\n`).join('\n');
-const LONG_SKETCH = '// ... existing code ...\n\nexport function f30(x: number): number {\n  return x * 30 + 211;\n}\n\n// ... existing code ...\n';
+const LONG = longSource(40);
 
 const editor = (page: Page) => page.locator('[data-testid="editor"][data-active="true"]');
 const content = (page: Page) => editor(page).locator('.cm-content').first();

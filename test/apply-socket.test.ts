@@ -16,26 +16,13 @@ import type { ApplyDone, ApplyError, ApplyPartial, ApplySketch } from '../lib/pr
 import { readConfig, type ChatConfig } from '../server/config';
 import { createLookaheadServer } from '../server/lookahead-server';
 import { bearer, connectClient, createWorkspace, eventually, request, startServer, type CreatedWorkspace, type TestServer } from './support/server';
-
-const SOURCE = [
-  "import { log } from './log';",
-  '',
-  'export function add(a: number, b: number): number {',
-  '  return a + b;',
-  '}',
-  '',
-  'export function greet(name: string): string {',
-  "  return 'hello ' + name;",
-  '}',
-  '',
-].join('\n');
+import { LONG_SKETCH, longSource, SOURCE } from './support/apply-samples';
 
 /** The whole file with one line changed: the simplest sketch. */
 const SKETCH = SOURCE.replace("  return 'hello ' + name;", '  return `hello ${name}`;');
 
 /** A longer file and a sketch of one change in it, with the rest elided. */
-const LONG = Array.from({ length: 60 }, (_, i) => `export function f${i}(x: number): number {\n  return x * ${i} + ${i * 7};\n}\n`).join('\n');
-const LONG_SKETCH = '// ... existing code ...\n\nexport function f30(x: number): number {\n  return x * 30 + 211;\n}\n\n// ... existing code ...\n';
+const LONG = longSource(60);
 
 interface Events {
   sketches: ApplySketch[];
