@@ -112,29 +112,38 @@ const SKIPPED_LINE_COST = 0.1;
  */
 function anchorSpan(keys: (string | null)[], file: (string | null)[], from: number): [number, number] | null {
   const width = file.length - from;
-  if (width <= 0 || !keys.some(Boolean)) return null;
-  // Rolling rows of the alignment: score and the file line where that alignment starts.
+  // A sketch line the file lacks (new code) leaves the alignment as it is: only anchors count.
+  const anchors = keys.filter((k): k is string => k !== null);
+  if (width <= 0 || !anchors.length) return null;
+  // Two rolling rows of the alignment: score, and the file line where that alignment starts.
   let prevScore = new Float64Array(width + 1);
   let prevStart = new Int32Array(width + 1).fill(-1);
+  let score = new Float64Array(width + 1);
+  let start = new Int32Array(width + 1).fill(-1);
   let best = { score: 0, start: -1, end: -1 };
-  for (const key of keys) {
-    const score = new Float64Array(width + 1);
-    const start = new Int32Array(width + 1).fill(-1);
+  for (const key of anchors) {
     for (let j = 1; j <= width; j++) {
-      // Sketch line not in the file here (new code): carry the row above over at no cost.
       let s = prevScore[j];
       let st = prevStart[j];
       const skip = score[j - 1] - SKIPPED_LINE_COST;
-      if (skip > s) [s, st] = [skip, start[j - 1]];
-      if (key !== null && file[from + j - 1] === key) {
-        const matched = prevScore[j - 1] + 1;
-        if (matched > s) [s, st] = [matched, prevStart[j - 1] >= 0 ? prevStart[j - 1] : from + j - 1];
-        if (matched > best.score) best = { score: matched, start: prevStart[j - 1] >= 0 ? prevStart[j - 1] : from + j - 1, end: from + j - 1 };
+      if (skip > s) {
+        s = skip;
+        st = start[j - 1];
       }
-      if (s > 0) [score[j], start[j]] = [s, st];
+      if (file[from + j - 1] === key) {
+        const matched = prevScore[j - 1] + 1;
+        const first = prevStart[j - 1] >= 0 ? prevStart[j - 1] : from + j - 1;
+        if (matched > s) {
+          s = matched;
+          st = first;
+        }
+        if (matched > best.score) best = { score: matched, start: first, end: from + j - 1 };
+      }
+      score[j] = s > 0 ? s : 0;
+      start[j] = s > 0 ? st : -1;
     }
-    prevScore = score;
-    prevStart = start;
+    [prevScore, score] = [score, prevScore];
+    [prevStart, start] = [start, prevStart];
   }
   return best.start >= 0 ? [best.start, best.end] : null;
 }
