@@ -271,8 +271,11 @@ class ApplyController {
   }
 
   private setBusy(busy: boolean): void {
+    // A disabled button drops focus to the page, where Esc would no longer reach the box.
+    const pressed = busy && (document.activeElement === this.generateButton || document.activeElement === this.applyButton);
     this.generateButton.disabled = busy;
     this.applyButton.disabled = busy;
+    if (pressed) this.box.focus();
     this.box.setAttribute('data-busy', String(busy));
   }
 
