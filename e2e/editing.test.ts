@@ -116,7 +116,7 @@ describe('server restarts', () => {
       assert.equal(exit, 0);
       const disk = readFileSync(join(ide.dataDir, 'workspaces', id, 'src/format.ts'), 'utf8');
       assert.ok(disk.startsWith('// saved by the shutdown\n'), disk.slice(0, 60));
-      await page.locator('[data-testid="connection-state"]').filter({ hasNotText: 'Connected' }).waitFor();
+      await page.locator('[data-testid="connection-state"]').filter({ hasNotText: 'Connected' }).waitFor({ timeout: 20_000 });
       ide = await startIde({ port: ide.port, dataDir: ide.dataDir });
       await page.locator('[data-testid="connection-state"]').filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
       await page.keyboard.type('// after the restart\n');

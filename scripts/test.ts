@@ -32,7 +32,8 @@ for (const phase of phases) {
   console.log(`\n== ${phase}: ${files.length} files`);
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${phase === 'e2e' ? 1 : 2}`, ...files],
+    // A test that hangs (a browser that stops answering) fails after ten minutes instead of holding the run.
+    ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${phase === 'e2e' ? 1 : 2}`, '--test-timeout=600000', ...files],
     { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', NEXT_TELEMETRY_DISABLED: '1' } },
   );
   if (result.status !== 0) failed = true;
