@@ -30,8 +30,8 @@ export function planWindows(original: string, sketch: string, fits: (original: s
   const offsets = [0];
   for (const l of fileLines) offsets.push(offsets[offsets.length - 1] + l.length);
   /** How often each anchor line occurs in the file. */
-  const where = new Map<string, number>();
-  for (const l of fileLines) if (isAnchorLine(l)) where.set(l.trim(), (where.get(l.trim()) ?? 0) + 1);
+  const occurrences = new Map<string, number>();
+  for (const l of fileLines) if (isAnchorLine(l)) occurrences.set(l.trim(), (occurrences.get(l.trim()) ?? 0) + 1);
 
   // Split the sketch at markers; anchor each part, reading the file forwards.
   const anchorKeys = fileLines.map((l) => (isAnchorLine(l) ? l.trim() : null));
@@ -40,11 +40,11 @@ export function planWindows(original: string, sketch: string, fits: (original: s
   let lastLine = -1;
   const close = (marker: string | null) => {
     if (current.some((l) => !isElisionMarker(l))) {
-      const keys = current.map((l) => (isAnchorLine(l) && where.has(l.trim()) ? l.trim() : null));
+      const keys = current.map((l) => (isAnchorLine(l) && occurrences.has(l.trim()) ? l.trim() : null));
       const span = anchorSpan(keys, anchorKeys, lastLine + 1) ?? anchorSpan(keys, anchorKeys, 0);
       // A line found once in the file is a sure anchor: the part covers it even if far away.
       for (const key of keys) {
-        if (!span || !key || where.get(key) !== 1) continue;
+        if (!span || !key || occurrences.get(key) !== 1) continue;
         const at = anchorKeys.indexOf(key);
         span[0] = Math.min(span[0], at);
         span[1] = Math.max(span[1], at);
