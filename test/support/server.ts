@@ -65,11 +65,19 @@ export function connectClient(url: string, workspaceId: string, token: string, e
       reconnection: extra.reconnection ?? false,
       forceNew: true,
     });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (e) => {
+    // Only the first attempt settles the promise: a later connect_error (a reconnect attempt while
+    // the server restarts) must not close a socket that is meant to keep trying.
+    const failed = (e: Error) => {
+      socket.off('connect', connected);
       socket.close();
       reject(e);
-    });
+    };
+    const connected = () => {
+      socket.off('connect_error', failed);
+      resolve(socket);
+    };
+    socket.once('connect', connected);
+    socket.once('connect_error', failed);
   });
 }
 
