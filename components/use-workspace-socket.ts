@@ -37,7 +37,9 @@ export function useWorkspaceSocket(workspaceId: string): { socket: Socket | null
       update();
     };
     const onOnline = () => {
-      if (!s.connected) s.connect();
+      // `active` covers a connection still being made: a second connect() would make the server
+      // drop it.
+      if (!s.active) s.connect();
       update();
     };
     window.addEventListener('online', onOnline);

@@ -16,7 +16,7 @@ import { Presence } from './presence';
 import { canonicalPath } from './request-path';
 import { languageHandlers } from './language/language-socket';
 import type { LanguageWorkspaces } from './language/language-workspaces';
-import type { LiveDocs } from './live-docs';
+import type { LiveDoc, LiveDocs } from './live-docs';
 import type { ShareLinks } from './share-links';
 import type { TabCompletions } from './tab-completions';
 import { workspaceRoom } from './workspace-events';
@@ -80,15 +80,25 @@ export function attachCollaboration(
     languages.socketConnected(data.workspaceId);
     const peer = presence.join(socket, data.workspaceId, data.role, data.presenceNumber);
 
+    /** Holds a document open for this socket, unless the socket closed while it was loading. */
+    const attach = async (doc: LiveDoc, path: string) => {
+      liveDocs.attach(doc, socket.id);
+      if (socket.disconnected) {
+        // The disconnect handler has run already: release the document as it would have.
+        await liveDocs.detach(data.workspaceId, path, socket.id);
+        throw new RequestError(409, 'conflict', 'the connection closed while the file was opening');
+      }
+      data.open.add(path);
+      await socket.join(docRoom(data.workspaceId, path));
+    };
+
     const handlers: { [E in ClientEventName]: (msg: ClientEvent<E>) => Promise<unknown> } = {
       'doc:open': async (msg) => {
         const path = canonicalPath(msg.path);
         const opened = await liveDocs.open(data.workspaceId, path);
         if (opened.kind !== 'text') return { kind: opened.kind, size: opened.size, readOnly: true };
         const doc = opened.doc;
-        liveDocs.attach(doc, socket.id);
-        data.open.add(path);
-        await socket.join(docRoom(data.workspaceId, path));
+        await attach(doc, path);
         languages.fileOpened(data.workspaceId, path);
         // A client of the same epoch gets only what it lacks; any other client gets everything.
         const sameEpoch = msg.epoch === doc.epoch && msg.stateVector;
@@ -110,9 +120,7 @@ export function attachCollaboration(
           const opened = await liveDocs.open(data.workspaceId, path);
           if (opened.kind !== 'text') throw new RequestError(409, 'conflict', 'the file is no longer editable text');
           doc = opened.doc;
-          liveDocs.attach(doc, socket.id);
-          data.open.add(path);
-          await socket.join(docRoom(data.workspaceId, path));
+          await attach(doc, path);
         }
         if (doc.epoch !== msg.epoch) throw new StaleEpoch();
         const changed = liveDocs.applyUpdate(data.workspaceId, path, msg.epoch, msg.update, { author: data.author, socketId: socket.id });

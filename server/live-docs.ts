@@ -266,10 +266,12 @@ export class LiveDocs {
     doc.saving = doc.saving.then(async () => {
       if (!doc.dirty) return;
       doc.dirty = false;
+      // The state is taken with the text, so the kept state never runs ahead of the file.
       const text = doc.text.toString();
+      const state = Y.encodeStateAsUpdate(doc.doc);
       try {
         await this.store.write(doc.workspaceId, doc.path, new TextEncoder().encode(text));
-        await this.states.write(doc.workspaceId, doc.path, { epoch: doc.epoch, state: Y.encodeStateAsUpdate(doc.doc) });
+        await this.states.write(doc.workspaceId, doc.path, { epoch: doc.epoch, state });
         this.listener.saved(doc.workspaceId, doc.path, this.now());
       } catch (e) {
         doc.dirty = true; // Kept in memory; the next edit or flush tries again.

@@ -76,6 +76,21 @@ describe('live collaboration over socket.io', () => {
     socketA.close();
   });
 
+  it('a file whose client leaves while it is still opening is unloaded, not held for the gone socket', async () => {
+    const fresh = await createWorkspace(t.url);
+    const files = ['src/index.ts', 'src/format.ts', 'README.md'];
+    const socket = await connectClient(t.url, fresh.id, fresh.editToken);
+    // Opens sent, then the socket closes before the server has loaded the documents.
+    for (const path of files) socket.emit('doc:open', { path }, () => {});
+    await new Promise((r) => setImmediate(r));
+    socket.disconnect();
+    // A second client opens the same files (so their loading has finished) and closes them again.
+    const other = await connectClient(t.url, fresh.id, fresh.editToken);
+    for (const path of files) assert.equal((await request(other, 'doc:open', { path })).ok, true);
+    other.disconnect();
+    await eventually(() => files.map((path) => t.server.liveDocs.get(fresh.id, path)), (docs) => docs.every((d) => d === undefined));
+  });
+
   it('a write through the API shows up in open editors as a normal edit', async () => {
     const a = new DocSync(await connectClient(t.url, ws.id, ws.editToken), 'README.md');
     await live(a);
