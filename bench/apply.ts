@@ -1,10 +1,12 @@
 /**
  * Apply: exact match and speed of speculative edits against plain greedy decoding.
  *
- *   npm run -s bench -- apply [--json] [--suite continue|heldout|all] [--limit N] [--no-plain]
+ *   npm run -s bench -- apply [--json] [--suite continue|heldout|valid|all] [--limit N] [--no-plain]
  *
  * Suites: ../shared/peer-suites/continue-lazy-apply (another project's cases) and held-out version
- * diffs (training/apply/eval_cases.py; packages the model never saw). A case passes when the output
+ * diffs (training/apply/eval_cases.py; packages the model never saw). `valid` holds version diffs
+ * of the corpus's valid packages, also never trained on: settings are chosen on it, not on the
+ * other two. `all` runs continue and heldout. A case passes when the output
  * equals the expected file with trailing whitespace of each line and trailing blank lines ignored.
  * Each case runs speculative and --plain; outputs must be identical, and tokens/s are compared.
  */
@@ -18,7 +20,7 @@ import { percentile, round } from './stats';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CONTINUE = join(ROOT, '..', 'shared', 'peer-suites', 'continue-lazy-apply', 'cases.json');
-const HELDOUT = join(ROOT, 'training', 'out', 'apply', 'heldout-cases.json');
+const CASES_DIR = join(ROOT, 'training', 'out', 'apply');
 
 interface Case {
   name: string;
@@ -41,10 +43,13 @@ function loadSuite(name: string): Case[] {
     const raw = JSON.parse(readFileSync(CONTINUE, 'utf8')) as Record<string, Omit<Case, 'name'>>;
     return Object.entries(raw).map(([n, c]) => ({ name: n, ...c }));
   }
-  if (!existsSync(HELDOUT)) {
-    throw new Error(`${HELDOUT} not found; make it with: /usr/bin/python3 training/apply/version_pairs.py --out training/out/apply --split heldout && /usr/bin/python3 training/apply/eval_cases.py --pairs training/out/apply/heldout-pairs.jsonl --out ${HELDOUT}`);
+  if (name !== 'heldout' && name !== 'valid') throw new Error(`unknown suite ${name} (continue, heldout, valid or all)`);
+  const file = join(CASES_DIR, `${name}-cases.json`);
+  if (!existsSync(file)) {
+    const pairs = join(CASES_DIR, `${name}-pairs.jsonl`);
+    throw new Error(`${file} not found; make it with: /usr/bin/python3 training/apply/version_pairs.py --out training/out/apply --split ${name} && /usr/bin/python3 training/apply/eval_cases.py --pairs ${pairs} --out ${file}`);
   }
-  return JSON.parse(readFileSync(HELDOUT, 'utf8')) as Case[];
+  return JSON.parse(readFileSync(file, 'utf8')) as Case[];
 }
 
 async function runSuite(lm: CausalLm, cases: Case[], withPlain: boolean) {

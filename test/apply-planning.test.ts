@@ -62,10 +62,32 @@ function longFile(functions: number): string {
   return Array.from({ length: functions }, (_, i) => `export function step${i}(value) {\n  const next = value + ${i};\n  return next * 2;\n}\n\n`).join('');
 }
 
+/** Windows up to 2,000 characters; whole files with markers only up to `whole` characters. */
+function budget(whole = 0) {
+  return { fits: (o: string) => o.length < 2000, wholeFits: (o: string) => o.length < whole };
+}
+
 describe('apply windows', () => {
   it('keeps one window over the whole file when it fits', () => {
-    const w = planWindows('a\nb\n', 'a\nc\n', () => true);
+    const w = planWindows('a\nb\n', 'a\nc\n', { fits: () => true, wholeFits: () => true });
     assert.deepEqual(w, [{ start: 0, end: 4, sketch: 'a\nc\n' }]);
+  });
+
+  it('rewrites only the anchored parts of a file that fits when the sketch elides code, unless the file is small', () => {
+    const original = longFile(12);
+    const sketch = '// ... existing code ...\nexport function step6(value) {\n  const next = value + 60;\n// ... existing code ...\n';
+    assert.ok(original.length < 2000);
+    const windows = planWindows(original, sketch, budget());
+    assert.equal(windows.length, 1);
+    const text = original.slice(windows[0].start, windows[0].end);
+    assert.ok(text.includes('step6(') && !text.includes('step2(') && !text.includes('step10('), text);
+    assert.deepEqual(planWindows(original, sketch, budget(2000)), [{ start: 0, end: original.length, sketch }]);
+  });
+
+  it('gives the model the whole file when a sketch without markers fits, whatever the file size', () => {
+    const original = longFile(12);
+    const sketch = 'export function step6(value) {\n  const next = value + 60;\n';
+    assert.deepEqual(planWindows(original, sketch, budget()), [{ start: 0, end: original.length, sketch }]);
   });
 
   it('anchors each part of the sketch of a long file to its own lines, with context around', () => {
@@ -84,7 +106,7 @@ describe('apply windows', () => {
       '// ... existing code ...',
       '',
     ].join('\n');
-    const windows = planWindows(original, sketch, (o) => o.length < 2000);
+    const windows = planWindows(original, sketch, budget());
     assert.equal(windows.length, 2);
     const [a, b] = windows;
     assert.ok(original.slice(a.start, a.end).includes('export function step40(value)'));
@@ -103,7 +125,7 @@ describe('apply windows', () => {
     const original = longFile(200);
     // `return next * 2;` is in every function; the part belongs at the end of step119.
     const sketch = '// ... existing code ...\n  return next * 2;\n}\n\nexport function step120(value) {\n  const next = value + 121;\n// ... existing code ...\n';
-    const windows = planWindows(original, sketch, (o) => o.length < 2000);
+    const windows = planWindows(original, sketch, budget());
     assert.equal(windows.length, 1);
     const text = original.slice(windows[0].start, windows[0].end);
     assert.ok(text.includes('export function step120(value) {\n  const next = value + 120;'), text);
@@ -112,9 +134,9 @@ describe('apply windows', () => {
 
   it('refuses a long file whose sketch anchors nowhere, or whose change is too wide for a window', () => {
     const original = longFile(200);
-    assert.throws(() => planWindows(original, 'totally.different();\n// ...\n', (o) => o.length < 2000), /shares no line/);
+    assert.throws(() => planWindows(original, 'totally.different();\n// ...\n', budget()), /shares no line/);
     // No marker between the two: one change from step1 to step190, far wider than a window.
     const wide = 'export function step1(value) {\n  changed();\nexport function step190(value) {\n';
-    assert.throws(() => planWindows(original, wide, (o) => o.length < 2000), /spans too much/);
+    assert.throws(() => planWindows(original, wide, budget()), /spans too much/);
   });
 });

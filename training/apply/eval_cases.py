@@ -1,6 +1,6 @@
-"""Apply evaluation cases from version pairs of the held-out packages (never trained on): a window
-of each changed file around one change, with a lazy sketch made as for training, and the expected
-updated window.
+"""Apply evaluation cases from version pairs of packages never trained on (the held-out packages, or
+the valid ones settings are chosen on): a window of each changed file around one change, with a
+lazy sketch made as for training, and the expected updated window.
 
     /usr/bin/python3 training/apply/eval_cases.py --pairs training/out/apply/heldout-pairs.jsonl \
         --out training/out/apply/heldout-cases.json [--count 100]

@@ -1,13 +1,13 @@
 """Real before/after file pairs from consecutive releases of npm packages.
 
-    /usr/bin/python3 training/apply/version_pairs.py --out training/out/apply [--split train|heldout|both]
+    /usr/bin/python3 training/apply/version_pairs.py --out training/out/apply [--split train|valid|heldout|all]
 
 Reads the pinned pairs in version-pairs.json beside this file, fetches each
 version's tarball with `npm pack --ignore-scripts` (cached in OUT/tarballs; no
 package code is ever run), reads the tarballs in memory (nothing is extracted
 to disk), pairs files by path within the package and keeps the files that
 changed in a moderate, non-trivial way. Writes OUT/train-pairs.jsonl,
-OUT/heldout-pairs.jsonl (one {"package", "from", "to", "path", "before",
+OUT/valid-pairs.jsonl, OUT/heldout-pairs.jsonl (one {"package", "from", "to", "path", "before",
 "after"} per line) and OUT/stats.json. See README.md beside this file.
 """
 import argparse
@@ -54,6 +54,9 @@ MAX_PAIRS_PER_VERSION_PAIR = 120
 # Reported only: the model's context fits files below this whole.
 SMALL_FILE_CHARS = 8_000
 
+# Valid: the corpus's valid packages (selection.is_valid_package), never trained on.
+SPLITS = ("train", "valid", "heldout")
+
 _STABLE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 # Version strings ("1.2.3", "v1.2.3-beta.1") are masked before the triviality test.
 _VERSION = re.compile(r"v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?")
@@ -72,11 +75,11 @@ def version_key(version):
 
 
 def load_pairs(path):
-    """{"train"|"heldout": [(package, older, newer), ...]}; a package's value is one
+    """{"train"|"valid"|"heldout": [(package, older, newer), ...]}; a package's value is one
     [older, newer] pair or a list of them."""
     spec = json.loads(Path(path).read_text(encoding="utf-8"))
     result = {}
-    for split in ("train", "heldout"):
+    for split in SPLITS:
         rows = []
         for package, value in sorted(spec.get(split, {}).items()):
             pairs = [value] if value and isinstance(value[0], str) else value
@@ -104,11 +107,17 @@ def load_policy():
 
 
 def check_split_policy(pairs, policy):
-    """Train packages must not belong to the held-out family; held-out pairs must."""
-    leaks = sorted({"%s (held out as %s)" % (p, policy.match_name(p)) for p, _, _ in pairs["train"]
-                    if policy.match_name(p)})
-    if leaks:
-        sys.exit("version-pairs.json: train lists held-out packages or companions: " + ", ".join(leaks))
+    """Train and valid packages must not belong to the held-out family; held-out pairs must.
+    Valid packages are the corpus's valid packages, so no train pair comes from them."""
+    for split in ("train", "valid"):
+        leaks = sorted({"%s (held out as %s)" % (p, policy.match_name(p)) for p, _, _ in pairs[split]
+                        if policy.match_name(p)})
+        if leaks:
+            sys.exit("version-pairs.json: %s lists held-out packages or companions: %s" % (split, ", ".join(leaks)))
+    wrong = sorted({p for p, _, _ in pairs["train"] if selection.is_valid_package(p)}
+                   | {p for p, _, _ in pairs["valid"] if not selection.is_valid_package(p)})
+    if wrong:
+        sys.exit("version-pairs.json: on the wrong side of the corpus's valid split: " + ", ".join(wrong))
     strays = sorted({p for p, _, _ in pairs["heldout"] if not policy.match_name(p)})
     if strays:
         sys.exit("version-pairs.json: heldout lists packages outside packages-heldout.json: " + ", ".join(strays))
@@ -310,7 +319,7 @@ def write_jsonl(path, records):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(TRAINING_DIR / "out" / "apply"))
-    parser.add_argument("--split", choices=("train", "heldout", "both"), default="both")
+    parser.add_argument("--split", choices=SPLITS + ("all",), default="all")
     parser.add_argument("--pairs", default=str(PAIRS_JSON), help="pinned pairs (default: version-pairs.json)")
     parser.add_argument("--cache", help="tarball cache (default: OUT/tarballs)")
     args = parser.parse_args(argv)
@@ -326,7 +335,7 @@ def main(argv=None):
     pairs = load_pairs(args.pairs)
     policy = load_policy()
     check_split_policy(pairs, policy)
-    splits = ["train", "heldout"] if args.split == "both" else [args.split]
+    splits = list(SPLITS) if args.split == "all" else [args.split]
 
     specs = sorted({(p, v) for s in splits for p, a, b in pairs[s] for v in (a, b)})
     if "train" in splits:

@@ -42,8 +42,6 @@ TRANSITIVE_PACKAGE_WEIGHT = 0.25
 BUDGET_PASSES = 3
 # Declarations repeat the code's signatures; docs/config/styles are not code.
 SHARE_CAPS = {"dts": 0.10, "other": 0.15}
-# 2% of packages, chosen by name hash, measure generalisation to unseen packages.
-VALID_PER_MILLE = 20
 # Held-out set is for evaluation only: a few MB in all, 15 packages.
 HELDOUT_PACKAGE_CHARS = 300_000
 # Held-out files are what the model is scored on: code only, no .d.ts or docs.
@@ -184,8 +182,8 @@ def main(argv=None):
         budget += target - sum(len(d["text"]) for d in selected)
     dropped.update(pass_dropped)
     docs = selected
-    valid = [d for d in docs if selection.is_valid_package(d["name"], VALID_PER_MILLE)]
-    train = [d for d in docs if not selection.is_valid_package(d["name"], VALID_PER_MILLE)]
+    valid = [d for d in docs if selection.is_valid_package(d["name"])]
+    train = [d for d in docs if not selection.is_valid_package(d["name"])]
 
     # Held-out: only the listed packages' own files, never their dependencies,
     # and nothing that also occurs in the corpus.

@@ -1,8 +1,9 @@
 /**
  * Apply: the original file and a lazy sketch of its new version become the full updated file,
- * written by the apply model with speculative edits (the original is the draft). Long files are
- * rewritten window by window (apply-windows.ts). The result is all or nothing: a cancelled or
- * unfinished run rejects, so no caller ever sees half a file as the answer.
+ * written by the apply model with speculative edits (the original is the draft). The model
+ * rewrites the places the sketch anchors to, or small files whole (apply-windows.ts). The result
+ * is all or nothing: a cancelled or unfinished run rejects, so no caller ever sees half a file as
+ * the answer.
  */
 import type { CausalLm } from '../runtime/causal-lm';
 import { ApplyInputError, validateApplyInput } from './apply-input';
@@ -28,6 +29,12 @@ export interface ApplyResult {
 
 /** Prompt + output tokens of one window: within what the apply model was trained on. */
 export const APPLY_WINDOW_TOKENS = 1792;
+/**
+ * A sketch with elision markers rewrites the whole file at once only below this cost; above it,
+ * the model rewrites the places the sketch anchors to, which it gets right more often. Chosen on
+ * the valid suite (`npm run -s bench -- apply --suite valid`; BENCHMARKS.md).
+ */
+export const WHOLE_FILE_TOKENS = 600;
 /** Output may exceed the original window by what the sketch adds, plus this margin. */
 const OUTPUT_MARGIN_TOKENS = 64;
 
@@ -35,7 +42,10 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
   const started = performance.now();
   const { original, sketch } = validateApplyInput(request.original, request.sketch);
   const windowCost = (o: string, s: string) => 2 * lm.encode(o).length + lm.encode(s).length + 4;
-  const windows = planWindows(original, sketch, (o, s) => windowCost(o, s) <= APPLY_WINDOW_TOKENS);
+  const windows = planWindows(original, sketch, {
+    fits: (o, s) => windowCost(o, s) <= APPLY_WINDOW_TOKENS,
+    wholeFits: (o, s) => windowCost(o, s) <= WHOLE_FILE_TOKENS,
+  });
   let done = '';
   let copiedUpTo = 0;
   let outputTokens = 0;

@@ -1,7 +1,8 @@
 /**
- * Long files are applied window by window: each run of the sketch between elision markers is
- * anchored to the original by its lines that appear there, and the model rewrites only the lines
- * around those anchors. The code between windows is the code the sketch elided, kept as it is.
+ * Apply works window by window: each run of the sketch between elision markers is anchored to the
+ * original by its lines that appear there, and the model rewrites only the lines around those
+ * anchors. The code between windows is the code the sketch elided, kept as it is. Small files, and
+ * sketches without markers that fit the model's context, are one window over the whole file.
  */
 import { ApplyInputError, isAnchorLine, isElisionMarker } from './apply-input';
 
@@ -13,8 +14,8 @@ export interface ApplyWindow {
   sketch: string;
 }
 
-/** Lines of unchanged context around the anchored span of each part of the sketch. */
-const CONTEXT_LINES = 4;
+/** Lines of unchanged context around the anchored span of each part of the sketch (chosen on the valid suite). */
+const CONTEXT_LINES = 3;
 
 interface Segment {
   /** Sketch lines (markers included at the edges). */
@@ -23,9 +24,25 @@ interface Segment {
   span: [number, number] | null;
 }
 
-/** One window over the whole file when `fits` allows, else one per anchored part of the sketch. */
-export function planWindows(original: string, sketch: string, fits: (original: string, sketch: string) => boolean): ApplyWindow[] {
-  if (fits(original, sketch)) return [{ start: 0, end: original.length, sketch }];
+export interface WindowBudget {
+  /** Whether one window's original and sketch fit the model's context. */
+  fits: (original: string, sketch: string) => boolean;
+  /** Whether a sketch that elides code is applied to the whole file at once. */
+  wholeFits: (original: string, sketch: string) => boolean;
+}
+
+/**
+ * One window over the whole file, or one per anchored part of the sketch. A sketch without
+ * elision markers is either the new file whole or a bare snippet, and only the model can tell
+ * which, so it sees the whole file whenever that fits. A sketch with markers says where it
+ * belongs; the model rewrites only those places unless the file is small (`wholeFits`).
+ */
+export function planWindows(original: string, sketch: string, budget: WindowBudget): ApplyWindow[] {
+  const { fits } = budget;
+  const hasMarkers = sketch.split('\n').some(isElisionMarker);
+  if (hasMarkers ? budget.wholeFits(original, sketch) : fits(original, sketch)) {
+    return [{ start: 0, end: original.length, sketch }];
+  }
   const fileLines = original.split(/(?<=\n)/);
   const offsets = [0];
   for (const l of fileLines) offsets.push(offsets[offsets.length - 1] + l.length);
