@@ -50,7 +50,8 @@ describe('Cmd/Ctrl-K: apply a sketch in the browser', () => {
 
   async function openFile(path: string, text: string) {
     await page.locator(`[data-testid="tree-item"][data-path="${path}"]`).click();
-    await content(page).filter({ hasText: text.split('\n')[0] }).waitFor();
+    // This file's editor, not the one it replaces (the files may start alike).
+    await page.locator(`[data-testid="editor"][data-active="true"][data-path="${path}"] .cm-content`).filter({ hasText: text.split('\n')[0] }).waitFor();
     await content(page).click();
     await page.keyboard.press('Control+Home');
   }

@@ -7,7 +7,8 @@ import { launchBrowser, startIde, type RunningIde } from './support/ide';
 
 async function openFile(page: Page, path: string): Promise<void> {
   await page.locator(`[data-testid="tree-item"][data-path="${path}"]`).click();
-  await page.locator('.cm-content').filter({ visible: true }).first().waitFor();
+  // This file's editor, not the one it replaces.
+  await page.locator(`[data-testid="editor"][data-active="true"][data-path="${path}"] .cm-content`).waitFor();
   await page.locator('[data-testid="save-state"]').filter({ hasText: 'Saved' }).waitFor();
 }
 

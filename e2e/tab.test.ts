@@ -14,6 +14,8 @@ const SOURCE = [
 ].join('\n');
 
 const activeEditor = (page: Page) => page.locator('[data-testid="editor"][data-active="true"] .cm-content');
+/** The editor of `path` once it is the active one (server.ts and shared.ts hold the same text). */
+const editorOf = (page: Page, path: string) => page.locator(`[data-testid="editor"][data-active="true"][data-path="${path}"] .cm-content`);
 const ghost = (page: Page) => page.locator('[data-testid="editor"][data-active="true"] [data-testid="ghost-text"]');
 /** The suggestion once it has stopped streaming in. */
 const settledGhost = (page: Page) => page.locator('[data-testid="editor"][data-active="true"] [data-testid="ghost-text"][data-state="settled"]');
@@ -36,7 +38,7 @@ describe('Tab: ghost text in the browser', () => {
     page = await (await browser.newContext()).newPage();
     await page.goto(editUrl);
     await page.locator('[data-testid="tree-item"][data-path="src/server.ts"]').click();
-    await activeEditor(page).filter({ hasText: 'server started' }).waitFor();
+    await editorOf(page, 'src/server.ts').filter({ hasText: 'server started' }).waitFor();
   });
   after(async () => {
     await browser?.close();
@@ -77,9 +79,9 @@ describe('Tab: ghost text in the browser', () => {
     const other = await (await browser.newContext()).newPage();
     await other.goto(editUrl);
     await other.locator('[data-testid="tree-item"][data-path="src/shared.ts"]').click();
-    await activeEditor(other).filter({ hasText: 'server started' }).waitFor();
+    await editorOf(other, 'src/shared.ts').filter({ hasText: 'server started' }).waitFor();
     await page.locator('[data-testid="tree-item"][data-path="src/shared.ts"]').click();
-    await activeEditor(page).filter({ hasText: 'server started' }).waitFor();
+    await editorOf(page, 'src/shared.ts').filter({ hasText: 'server started' }).waitFor();
     await activeEditor(page).click();
     // The file ends with a newline: the cursor starts a fresh line.
     await page.keyboard.press('Control+End');
