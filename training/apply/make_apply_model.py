@@ -25,12 +25,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TRAINING = os.path.dirname(HERE)
 ROOT = os.path.dirname(TRAINING)
 PY = sys.executable
-# Stage 1 learns the task from the code model; stage 2 goes on at a lower peak rate on fresh examples.
+# Stage 1 learns the task from the code model; stages 2 and 3 go on at lower peak rates, each on
+# fresh examples.
 # Steps, not minutes, so the schedule does not depend on how busy the machine is (~3.3 s per step
 # on 2 cores with transparent huge pages; see README).
 RECIPE = [
     {"steps": 950, "budget": 8192, "lr": 1e-3, "warmup": 30, "synthetic": 7000, "pair_passes": 2, "seed": 7},
     {"steps": 1500, "budget": 8192, "lr": 5e-4, "warmup": 50, "synthetic": 7000, "pair_passes": 2, "seed": 8},
+    {"steps": 1500, "budget": 8192, "lr": 3e-4, "warmup": 50, "synthetic": 7000, "pair_passes": 2, "seed": 9},
 ]
 
 
