@@ -36,6 +36,11 @@ export function isElisionMarker(line: string): boolean {
   return /\.\.\.|…/.test(t) || /^\(?(?:unchanged|rest of|existing|same as)/i.test(t);
 }
 
+/** Whether the sketch elides code anywhere (otherwise it is a whole file or a bare snippet). */
+export function hasElisionMarkers(sketch: string): boolean {
+  return sketch.split('\n').some(isElisionMarker);
+}
+
 /** Lines that anchor a sketch to the file: not blank, not a marker, not bare punctuation. */
 export function isAnchorLine(line: string): boolean {
   const t = line.trim();
@@ -54,9 +59,8 @@ export function validateApplyInput(original: unknown, sketch: unknown): { origin
   }
   if (looksBinary(original)) throw new ApplyInputError('the file looks binary; apply works on text files');
   if (looksBinary(sketch)) throw new ApplyInputError('the sketch looks binary; paste code or text');
-  const sketchLines = sketch.split('\n');
-  const hasMarkers = sketchLines.some(isElisionMarker);
-  if (hasMarkers && original.trim()) {
+  if (hasElisionMarkers(sketch) && original.trim()) {
+    const sketchLines = sketch.split('\n');
     const fileLines = new Set(original.split('\n').filter(isAnchorLine).map((l) => l.trim()));
     const anchored = sketchLines.some((l) => isAnchorLine(l) && fileLines.has(l.trim()));
     if (!anchored) {

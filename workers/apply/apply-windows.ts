@@ -4,7 +4,7 @@
  * anchors. The code between windows is the code the sketch elided, kept as it is. Small files, and
  * sketches without markers that fit the model's context, are one window over the whole file.
  */
-import { ApplyInputError, isAnchorLine, isElisionMarker } from './apply-input';
+import { ApplyInputError, hasElisionMarkers, isAnchorLine, isElisionMarker } from './apply-input';
 
 export interface ApplyWindow {
   /** Character range of the original the window rewrites (whole lines). */
@@ -39,8 +39,7 @@ export interface WindowBudget {
  */
 export function planWindows(original: string, sketch: string, budget: WindowBudget): ApplyWindow[] {
   const { fits } = budget;
-  const hasMarkers = sketch.split('\n').some(isElisionMarker);
-  if (hasMarkers ? budget.wholeFits(original, sketch) : fits(original, sketch)) {
+  if (hasElisionMarkers(sketch) ? budget.wholeFits(original, sketch) : fits(original, sketch)) {
     return [{ start: 0, end: original.length, sketch }];
   }
   const fileLines = original.split(/(?<=\n)/);
