@@ -18,6 +18,7 @@ import { languageCompletions, languageIntel, showDiagnostics } from './editor/la
 import { presence } from './editor/presence';
 import { readOnlyCompartment } from './editor/read-only';
 import { socketTabSource } from './editor/tab-source';
+import { focusIsFree } from './focus-is-free';
 import { LargeFileView } from './LargeFileView';
 import type { ProblemsStore } from './problems-store';
 import type { WorkspaceApi } from './workspace-api';
@@ -151,7 +152,7 @@ export function DocEditor({ path, socket, api, viewOnly, active, language, ...ca
     // The pane was display:none a moment ago; wait for layout before focusing and measuring.
     const frame = requestAnimationFrame(() => {
       view.requestMeasure();
-      view.focus();
+      if (focusIsFree()) view.focus();
       latest.current.callbacks.onCursor(path, cursorOf(view));
     });
     return () => cancelAnimationFrame(frame);

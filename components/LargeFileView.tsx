@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { cursorOf } from './editor/cursor-position';
 import { commonExtensions } from './editor/editor-extensions';
 import { readOnlyCompartment } from './editor/read-only';
+import { focusIsFree } from './focus-is-free';
 import type { EditorCallbacks } from './DocEditor';
 import type { WorkspaceApi } from './workspace-api';
 
@@ -43,7 +44,7 @@ export function LargeFileView({ path, api, active, onCursor, onView }: LargeFile
         });
         latest.current.onView(path, view);
         if (latest.current.active) {
-          view.focus();
+          if (focusIsFree()) view.focus();
           latest.current.onCursor(path, cursorOf(view));
         }
         setLoaded(true);

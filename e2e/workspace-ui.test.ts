@@ -113,6 +113,37 @@ describe('workspace UI', () => {
     assert.equal(dialogs, 0);
   });
 
+  it('a file that is still opening does not take the keys typed into quick open', async () => {
+    const slow = await context.newPage();
+    // Hold what the page sends over its socket while `holding` is set, so the file's document
+    // arrives only after the user has opened quick open and started typing.
+    let holding = false;
+    await slow.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        if (holding) setTimeout(() => server.send(message), 800);
+        else server.send(message);
+      });
+    });
+    await slow.goto(page.url());
+    await treeItem(slow, 'src/format.ts').waitFor();
+    holding = true;
+    await treeItem(slow, 'src/format.ts').click();
+    await slow.keyboard.press('Control+P');
+    await slow.keyboard.type('index');
+    holding = false;
+    const editor = slow.locator('[data-testid="editor"][data-active="true"][data-path="src/format.ts"] .cm-content');
+    await editor.filter({ hasText: 'formatTodo' }).waitFor();
+    await slow.waitForTimeout(200);
+    assert.equal(await slow.getByTestId('quick-open').inputValue(), 'index');
+    assert.ok(!(await editor.innerText()).includes('index'), 'the typed keys went into the file');
+    await slow.keyboard.press('Escape');
+    await slow.getByTestId('quick-open').waitFor({ state: 'detached' });
+    // Closing quick open hands the focus to the file that opened meanwhile.
+    await slow.waitForFunction(() => document.activeElement?.closest('[data-path="src/format.ts"] .cm-editor'));
+    await slow.close();
+  });
+
   it('reopens the same tabs after a reload', async () => {
     const before = await page.locator('[data-testid="tab"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')));
     assert.ok(before.length >= 2);
