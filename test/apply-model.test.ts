@@ -135,9 +135,15 @@ describe('apply model', () => {
     }
     assert.ok(partials.length > 0);
     for (const p of partials) assert.ok(p.startsWith(head), 'the code before the window is copied, not decoded');
-    const decoded = partials[partials.length - 1].length - head.length;
+    // The last partial of a finished apply is the whole file; those before it stream the window.
+    const streamed = result ? partials.slice(0, -1) : partials;
+    const decoded = streamed[streamed.length - 1].length - head.length;
     assert.ok(decoded < original.length / 5, `only the window was decoded (${decoded} characters)`);
-    if (result) assert.ok(result.output.endsWith(fns.slice(160).join('')));
+    if (result) {
+      assert.equal(partials[partials.length - 1], result.output);
+      assert.ok(result.outputTokens < lm.encode(original).length / 5, `${result.outputTokens} tokens decoded`);
+      assert.ok(result.output.startsWith(head) && result.output.endsWith(fns.slice(160).join('')));
+    }
   });
 
   it('refuses bad input before decoding, and leaves nothing half-written', async () => {

@@ -32,6 +32,9 @@ describe('apply input', () => {
     }
     // No markers and no shared lines: a whole new version of the file, which the model may write.
     assert.doesNotThrow(() => validateApplyInput('let a = 1;\n', 'const b = 2;\n'));
+    // Markers and only new code, but in the file's own names: an addition the model places.
+    const file = 'export function total(items) {\n  return items.reduce((sum, item) => sum + item.price, 0);\n}\n';
+    assert.doesNotThrow(() => validateApplyInput(file, '// ... existing code ...\nexport const average = (items) => total(items) / items.length;\n'));
   });
 });
 
@@ -130,6 +133,12 @@ describe('apply windows', () => {
     const text = original.slice(windows[0].start, windows[0].end);
     assert.ok(text.includes('export function step120(value) {\n  const next = value + 120;'), text);
     assert.ok(text.includes('step119') && !text.includes('step117'), text);
+  });
+
+  it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {
+    const original = longFile(12);
+    const sketch = '// ... existing code ...\nexport const twice = (value) => step3(step3(value));\n// ... existing code ...\n';
+    assert.deepEqual(planWindows(original, sketch, budget()), [{ start: 0, end: original.length, sketch }]);
   });
 
   it('refuses a long file whose sketch anchors nowhere, or whose change is too wide for a window', () => {

@@ -6,7 +6,8 @@
  * the answer.
  */
 import type { CausalLm } from '../runtime/causal-lm';
-import { ApplyInputError, validateApplyInput } from './apply-input';
+import { ApplyInputError, isElisionMarker, validateApplyInput } from './apply-input';
+import { LineGuard } from './line-guard';
 import { planWindows } from './apply-windows';
 import { decodeApply } from './speculative-decode';
 
@@ -57,8 +58,11 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     const sketchIds = lm.encode(w.sketch);
     const prompt = [lm.special.original, ...originalIds, lm.special.sketch, ...sketchIds, lm.special.updated];
     const prefix = done;
+    const lines = { original: before.split('\n'), sketch: w.sketch.split('\n').filter((l) => !isElisionMarker(l)) };
+    const guard = new LineGuard(lines, tokenTextOf(lm), lm.special.eos, lm.specialIds);
     const decoded = await decodeApply(lm, prompt, [originalIds, sketchIds], {
       plain: request.plain,
+      guard,
       maxTokens: originalIds.length + sketchIds.length + OUTPUT_MARGIN_TOKENS,
       signal: request.signal,
       onTokens: request.onPartial ? (tokens) => request.onPartial!(prefix + lm.decode(tokens)) : undefined,
@@ -74,4 +78,17 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
   done += original.slice(copiedUpTo);
   request.onPartial?.(done);
   return { output: done, ms: Math.round((performance.now() - started) * 10) / 10, outputTokens, forwardPasses };
+}
+
+const tokenTexts = new WeakMap<CausalLm, (id: number) => string>();
+
+/** Bytes of each token id as a string of one char per byte (LineGuard's view of tokens). */
+function tokenTextOf(lm: CausalLm): (id: number) => string {
+  let text = tokenTexts.get(lm);
+  if (!text) {
+    const cache: string[] = [];
+    text = (id) => (cache[id] ??= Buffer.from(lm.tokenBytes[id]).toString('latin1'));
+    tokenTexts.set(lm, text);
+  }
+  return text;
 }

@@ -47,6 +47,24 @@ export function isAnchorLine(line: string): boolean {
   return t.length >= 4 && /[A-Za-z0-9]/.test(t) && !isElisionMarker(line);
 }
 
+/**
+ * A sketch that only adds code (no unchanged line to anchor it) still belongs to the file when at
+ * least this share of the names it uses already occur there; the model then finds the place.
+ */
+const SAME_FILE_NAME_SHARE = 0.5;
+
+const NAME = /[A-Za-z_$][\w$]{2,}/g;
+
+/** The share of distinct names (3+ characters) in the sketch's code lines that the file also uses. */
+function sharedNameShare(sketchLines: string[], original: string): number {
+  const names = new Set(sketchLines.filter((l) => !isElisionMarker(l)).flatMap((l) => l.match(NAME) ?? []));
+  if (!names.size) return 0;
+  const known = new Set(original.match(NAME));
+  let shared = 0;
+  for (const n of names) if (known.has(n)) shared++;
+  return shared / names.size;
+}
+
 export function validateApplyInput(original: unknown, sketch: unknown): { original: string; sketch: string } {
   if (typeof original !== 'string') throw new ApplyInputError('the file must be text');
   if (typeof sketch !== 'string') throw new ApplyInputError('the sketch must be text');
@@ -63,7 +81,7 @@ export function validateApplyInput(original: unknown, sketch: unknown): { origin
     const sketchLines = sketch.split('\n');
     const fileLines = new Set(original.split('\n').filter(isAnchorLine).map((l) => l.trim()));
     const anchored = sketchLines.some((l) => isAnchorLine(l) && fileLines.has(l.trim()));
-    if (!anchored) {
+    if (!anchored && sharedNameShare(sketchLines, original) < SAME_FILE_NAME_SHARE) {
       throw new ApplyInputError('the sketch refers to existing code ("...") but shares no line with this file: is it meant for another file?');
     }
   }

@@ -76,6 +76,8 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   }
   close(null);
   if (!segments.some((s) => s.span)) {
+    // Only new code: the model finds its place in the whole file, if the file fits.
+    if (fits(original, sketch)) return [{ start: 0, end: original.length, sketch }];
     throw new ApplyInputError('the sketch shares no line with this file, and the file is too long to rewrite whole; add a few unchanged lines around the change');
   }
 

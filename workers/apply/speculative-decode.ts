@@ -10,6 +10,7 @@
  */
 import { AbortedError, argmax, type CausalLm } from '../runtime/causal-lm';
 import { DraftSource } from './draft-source';
+import type { LineGuard } from './line-guard';
 
 export interface DecodeApplyOptions {
   /** Token-by-token decoding: the baseline speculative output must equal. */
@@ -19,6 +20,8 @@ export interface DecodeApplyOptions {
   /** Longest draft, reached by doubling while whole drafts are accepted. */
   maxDraftTokens?: number;
   maxTokens: number;
+  /** Limits each choice to tokens that keep the output made of allowed lines (both modes alike). */
+  guard?: LineGuard;
   signal?: AbortSignal;
   /** Called after each pass with every output token so far. */
   onTokens?: (tokens: readonly number[]) => void;
@@ -47,10 +50,12 @@ export async function decodeApply(
   const base = opts.plain ? 0 : (opts.draftTokens ?? DEFAULT_DRAFT_TOKENS);
   const longest = Math.max(base, opts.maxDraftTokens ?? DEFAULT_MAX_DRAFT_TOKENS);
   let k = base;
+  const guard = opts.guard;
+  const pick = guard ? (row: Float32Array) => guard.choose(row) : argmax;
   const pre = await lm.prefill(prompt, lm.emptyCache(), opts.signal, PREFILL_CHUNK);
   let forwardPasses = Math.ceil(prompt.length / PREFILL_CHUNK);
   let cache = pre.cache;
-  let pending = argmax(pre.lastLogits);
+  let pending = pick(pre.lastLogits);
   const out: number[] = [];
   const room = lm.maxPositions - prompt.length;
   const limit = Math.min(opts.maxTokens, room);
@@ -58,15 +63,21 @@ export async function decodeApply(
     if (out.length >= limit) return { tokens: out, forwardPasses, finished: false };
     if (opts.signal?.aborted) throw new AbortedError();
     out.push(pending);
+    guard?.push(pending);
     const draft = source.propose(out, Math.min(k, limit - out.length, room - out.length - 1)).filter((t) => !lm.specialIds.has(t));
     const feed = [pending, ...draft];
     const pass = await lm.forward(feed, cache, opts.signal);
     forwardPasses++;
     let accepted = 0;
-    while (accepted < draft.length && argmax(lm.row(pass.logits, accepted)) === draft[accepted]) accepted++;
-    for (let i = 0; i < accepted; i++) out.push(draft[i]);
+    let next = pick(lm.row(pass.logits, 0));
+    while (accepted < draft.length && next === draft[accepted]) {
+      out.push(next);
+      guard?.push(next);
+      accepted++;
+      next = pick(lm.row(pass.logits, accepted));
+    }
     k = accepted === draft.length && draft.length === k ? Math.min(2 * k, longest) : base;
-    pending = argmax(lm.row(pass.logits, accepted));
+    pending = next;
     cache = accepted < draft.length ? pass.cache.truncate(cache.length + 1 + accepted) : pass.cache;
     opts.onTokens?.(out);
   }

@@ -1,0 +1,83 @@
+/** Apply's constrained decoding: the output is made of the original's and the sketch's lines. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LineGuard, toBytes } from '../workers/apply/line-guard';
+import { CausalLm } from '../workers/runtime/causal-lm';
+import { modelSourceFor } from '../workers/runtime/model-source';
+
+/** A guard over tokens of one character each (id = char code), 0 the end token, 1 blocked. */
+function charGuard(original: string, sketch: string): LineGuard {
+  return new LineGuard({ original: original.split('\n'), sketch: sketch.split('\n') }, (id) => String.fromCharCode(id), 0, new Set([1]));
+}
+
+function write(guard: LineGuard, text: string): void {
+  for (const ch of text) {
+    assert.ok(guard.allows(ch.charCodeAt(0)), `"${ch}" refused while writing ${JSON.stringify(text)}`);
+    guard.push(ch.charCodeAt(0));
+  }
+}
+
+describe('line guard', () => {
+  it('lets the output keep, move, re-indent and drop lines of the original and the sketch', () => {
+    const guard = charGuard('a();\nb();\n', 'c();\n  a();\n');
+    write(guard, '    c();\nb();\n');
+    assert.ok(guard.allows(0), 'the end is allowed where a line ends');
+  });
+
+  it('refuses a line neither text has, and ending in the middle of a line', () => {
+    const guard = charGuard('const total = 1;\n', 'const count = 2;\n');
+    write(guard, 'const co');
+    assert.ok(!guard.allows('x'.charCodeAt(0)), 'no line starts "const cox"');
+    assert.ok(!guard.allows(0), '"const co" is not a whole line');
+    assert.ok(guard.allows('u'.charCodeAt(0)));
+    assert.ok(!guard.allows(1), 'blocked tokens are never allowed');
+  });
+
+  it('writes a distinctive line no more often than one text holds it, a short one as often as both', () => {
+    const original = '  multiply(number) {\n  }\n';
+    const sketch = '  multiply(number) {\n  }\n  divide(number) {\n  }\n';
+    const guard = charGuard(original, sketch);
+    write(guard, 'multiply(number) {\n}\n}\n}\n');
+    // In both texts, it is the same line kept: once, not twice. `divide` may still come.
+    assert.ok(!guard.allows('m'.charCodeAt(0)));
+    assert.ok(guard.allows('d'.charCodeAt(0)));
+    const short = charGuard('}\n', '}\n}\n');
+    write(short, '}\n}\n}\n');
+    assert.ok(!short.allows('}'.charCodeAt(0)), 'a fourth `}` line');
+  });
+
+  it('bounds blanks at either end of a line, so decoding cannot run on in spaces', () => {
+    const guard = charGuard('  a();\n', 'b();\n');
+    write(guard, ' '.repeat(10));
+    assert.ok(!guard.allows(' '.charCodeAt(0)), '11 leading blanks: the inputs have at most 2, plus 8');
+    const tail = charGuard('a();\n', 'a();\n');
+    write(tail, 'a();' + ' '.repeat(8));
+    assert.ok(!tail.allows(' '.charCodeAt(0)));
+    assert.ok(tail.allows('\n'.charCodeAt(0)), 'trailing blanks after a whole line, then the newline');
+  });
+
+  it('chooses the highest-scoring allowed token, and handles tokens that span lines and multi-byte characters', () => {
+    const guard = new LineGuard({ original: ['é = 1;', 'x = 2;'], sketch: [] }, (id) => ['<end>', toBytes('é'), ' = 1;\nx', ' = 2;', ' = 3;', '\n', 'zz'][id], 0, new Set());
+    const row = (scores: number[]) => Float32Array.from(scores);
+    assert.equal(guard.choose(row([0, 1, 0, 0, 0, 0, 9])), 1, '"zz" starts no line; "é" is next best');
+    guard.push(1);
+    assert.equal(guard.choose(row([0, 0, 5, 1, 9, 0, 0])), 2, 'a token may end one line and start the next');
+    guard.push(2);
+    assert.equal(guard.choose(row([0, 0, 0, 1, 9, 0, 0])), 3, '"x = 3;" is not a line; "x = 2;" is');
+    guard.push(3);
+    assert.equal(guard.choose(row([9, 0, 0, 0, 0, 1, 0])), 0, 'the end right after a whole line');
+  });
+
+  it('works on the apply model\'s own token bytes, multi-byte characters included', async () => {
+    const lm = await CausalLm.load(modelSourceFor('apply'));
+    const text = (id: number) => Buffer.from(lm.tokenBytes[id]).toString('latin1');
+    const original = 'const greeting = "héllo wörld";\nexport default greeting;\n';
+    const guard = new LineGuard({ original: original.split('\n'), sketch: [] }, text, lm.special.eos, lm.specialIds);
+    for (const id of lm.encode(original)) {
+      assert.ok(guard.allows(id), `token ${JSON.stringify(lm.decode([id]))} refused`);
+      guard.push(id);
+    }
+    assert.ok(guard.allows(lm.special.eos));
+    assert.ok(!guard.allows(lm.special.sketch));
+  });
+});

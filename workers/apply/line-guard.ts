@@ -1,0 +1,156 @@
+/**
+ * Constrained decoding for apply. The updated file is made of lines of the original and of the
+ * sketch: kept, moved, re-indented or dropped, never invented, and no line more often than the two
+ * hold it. The guard lets greedy decoding choose only tokens that keep the output such a
+ * file; among those, the model still chooses every token. It stops the model copying elision
+ * markers, writing lines neither text has, and repeating a block over and over.
+ *
+ * Lines are compared without their leading and trailing whitespace, so re-indenting a pasted
+ * snippet stays possible. Text is handled as bytes (one char per byte), since a token may hold
+ * part of a multi-byte character.
+ */
+import { argmax } from '../runtime/causal-lm';
+
+/** Keys sharing a prefix looked at before a prefix counts as open (keeps each check short). */
+const PREFIX_SCAN_LIMIT = 256;
+/** Blanks a line may gain at either end beyond the inputs' longest run (re-indenting a snippet). */
+const REINDENT_BLANKS = 8;
+/**
+ * Lines at least this long (with a letter or digit) are distinctive: one found in both the
+ * original and the sketch is the same line kept, so it may be written as often as the text holding
+ * it more often has it. Shorter ones (`}`, `return this;`) may come from both. Chosen on the
+ * valid suite (any length from 12 to 32 scored the same).
+ */
+const DISTINCT_LINE_BYTES = 16;
+
+export class LineGuard {
+  /** Distinct lines (trimmed), sorted for prefix search. */
+  private readonly keys: string[];
+  /** How many more times each line may be written. */
+  private readonly left = new Map<string, number>();
+  /** The output's unfinished last line, as bytes. */
+  private partial = '';
+  /** Longest run of blanks allowed at either end of a line: the inputs' longest, plus a re-indent. */
+  private readonly maxBlanks: number;
+
+  /**
+   * @param texts the lines of the original and of the sketch (elision markers left out)
+   * @param tokenText bytes of a token id, one char per byte
+   * @param eos the end token, allowed where a line ends
+   * @param blocked token ids never allowed (other special tokens)
+   */
+  constructor(
+    texts: { original: readonly string[]; sketch: readonly string[] },
+    private readonly tokenText: (id: number) => string,
+    private readonly eos: number,
+    private readonly blocked: ReadonlySet<number>,
+  ) {
+    let blanks = 0;
+    const count = (lines: readonly string[]) => {
+      const counts = new Map<string, number>();
+      for (const line of lines) {
+        const bytes = toBytes(line);
+        const key = trim(bytes);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        blanks = Math.max(blanks, bytes.length - trimStart(bytes).length, bytes.length - trimEnd(bytes).length);
+      }
+      return counts;
+    };
+    const inOriginal = count(texts.original);
+    const inSketch = count(texts.sketch);
+    for (const key of new Set([...inOriginal.keys(), ...inSketch.keys()])) {
+      const o = inOriginal.get(key) ?? 0;
+      const k = inSketch.get(key) ?? 0;
+      // A distinctive line in both texts is one line kept; a short or common one may be in both.
+      this.left.set(key, key.length >= DISTINCT_LINE_BYTES && /[A-Za-z0-9]/.test(key) ? Math.max(o, k) : o + k);
+    }
+    this.keys = [...this.left.keys()].sort();
+    this.maxBlanks = blanks + REINDENT_BLANKS;
+  }
+
+  /** Whether writing `id` next keeps the output made of allowed lines. */
+  allows(id: number): boolean {
+    if (id === this.eos) {
+      const last = trim(this.partial);
+      return last === '' || (this.left.get(last) ?? 0) > 0;
+    }
+    if (this.blocked.has(id)) return false;
+    const text = this.partial + this.tokenText(id);
+    let start = 0;
+    let used: Map<string, number> | null = null;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      const line = trim(text.slice(start, nl));
+      const already = used?.get(line) ?? 0;
+      if ((this.left.get(line) ?? 0) - already <= 0) return false;
+      (used ??= new Map()).set(line, already + 1);
+      start = nl + 1;
+    }
+    const last = text.slice(start);
+    const rest = trimStart(last);
+    if (last.length - rest.length > this.maxBlanks || rest.length - trimEnd(rest).length > this.maxBlanks) return false;
+    if (rest === '' || this.isOpenPrefix(rest)) return true;
+    // Trailing blanks after a whole line are fine; the newline comes next.
+    const whole = trimEnd(rest);
+    return whole !== rest && (this.left.get(whole) ?? 0) - (used?.get(whole) ?? 0) > 0;
+  }
+
+  /** Records that `id` was written. */
+  push(id: number): void {
+    if (id === this.eos) return;
+    const text = this.partial + this.tokenText(id);
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      const line = trim(text.slice(start, nl));
+      this.left.set(line, (this.left.get(line) ?? 0) - 1);
+      start = nl + 1;
+    }
+    this.partial = text.slice(start);
+  }
+
+  /** The highest-scoring allowed token of a logits row (the end token if none is allowed). */
+  choose(row: Float32Array): number {
+    const best = argmax(row);
+    if (this.allows(best)) return best;
+    const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a] || a - b);
+    for (const id of order) if (this.allows(id)) return id;
+    return this.eos;
+  }
+
+  /** Whether some line that may still be written starts with `prefix`. */
+  private isOpenPrefix(prefix: string): boolean {
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.keys[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo, seen = 0; i < this.keys.length && this.keys[i].startsWith(prefix); i++, seen++) {
+      if (seen >= PREFIX_SCAN_LIMIT || (this.left.get(this.keys[i]) ?? 0) > 0) return true;
+    }
+    return false;
+  }
+}
+
+/** A string's UTF-8 bytes, one char per byte. */
+export function toBytes(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
+}
+
+const BLANK = /[ \t\r\f\v]/;
+
+function trimStart(s: string): string {
+  let i = 0;
+  while (i < s.length && BLANK.test(s[i])) i++;
+  return s.slice(i);
+}
+
+function trimEnd(s: string): string {
+  let j = s.length;
+  while (j > 0 && BLANK.test(s[j - 1])) j--;
+  return s.slice(0, j);
+}
+
+function trim(s: string): string {
+  return trimEnd(trimStart(s));
+}
