@@ -15,6 +15,8 @@ import { argmax } from '../runtime/causal-lm';
 const PREFIX_SCAN_LIMIT = 256;
 /** Blanks a line may gain at either end beyond the inputs' longest run (re-indenting a snippet). */
 const REINDENT_BLANKS = 8;
+/** Candidates ranked by a partial selection before falling back to sorting the whole row. */
+const TOP_CANDIDATES = 32;
 /**
  * Lines at least this long (with a letter or digit) are distinctive: one found in both the
  * original and the sketch is the same line kept, so it may be written as often as the text holding
@@ -111,9 +113,18 @@ export class LineGuard {
   choose(row: Float32Array): number {
     const best = argmax(row);
     if (this.allows(best)) return best;
-    const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a] || a - b);
-    for (const id of order) if (this.allows(id)) return id;
-    return this.eos;
+    // The best few first (usually enough); then one pass over the row that checks only tokens
+    // scoring above the best allowed one found so far. Ties go to the lower id, as in argmax.
+    for (const id of topIds(row, TOP_CANDIDATES)) if (this.allows(id)) return id;
+    let chosen = this.eos;
+    let score = -Infinity;
+    for (let id = 0; id < row.length; id++) {
+      if (row[id] > score && this.allows(id)) {
+        chosen = id;
+        score = row[id];
+      }
+    }
+    return chosen;
   }
 
   /** Whether some line that may still be written starts with `prefix`. */
@@ -130,6 +141,20 @@ export class LineGuard {
     }
     return false;
   }
+}
+
+/** Ids of the `n` highest scores of a row, best first (ties: lower id first, as a full sort). */
+function topIds(row: Float32Array, n: number): number[] {
+  const ids: number[] = [];
+  for (let id = 0; id < row.length; id++) {
+    const v = row[id];
+    if (ids.length === n && v <= row[ids[n - 1]]) continue;
+    let at = ids.length;
+    while (at > 0 && row[ids[at - 1]] < v) at--;
+    ids.splice(at, 0, id);
+    if (ids.length > n) ids.pop();
+  }
+  return ids;
 }
 
 /** A string's UTF-8 bytes, one char per byte. */
