@@ -68,6 +68,19 @@ describe('line guard', () => {
     assert.equal(guard.choose(row([9, 0, 0, 0, 0, 1, 0])), 0, 'the end right after a whole line');
   });
 
+  it('tips close calls towards the sketch\'s new lines, and only close ones', () => {
+    const row = (scores: Record<string, number>) => {
+      const r = new Float32Array(128).fill(-10);
+      for (const [ch, v] of Object.entries(scores)) r[ch.charCodeAt(0)] = v;
+      return r;
+    };
+    const guard = charGuard('a = 1;\n', 'a = 2;\n');
+    write(guard, 'a = ');
+    assert.equal(guard.choose(row({ '1': 5, '2': 3 })), '2'.charCodeAt(0), 'the sketch\'s value, 2 logits behind');
+    assert.equal(guard.choose(row({ '1': 5, '2': 1 })), '1'.charCodeAt(0), 'the original\'s value, when the model is sure');
+    assert.equal(guard.choose(row({ '1': 5, '2': 3, x: 9 })), '2'.charCodeAt(0), 'a refused token does not count');
+  });
+
   it('works on the apply model\'s own token bytes, multi-byte characters included', async () => {
     const lm = await CausalLm.load(modelSourceFor('apply'));
     const text = (id: number) => Buffer.from(lm.tokenBytes[id]).toString('latin1');

@@ -3,7 +3,8 @@
  * sketch: kept, moved, re-indented or dropped, never invented, and no line more often than the two
  * hold it. The guard lets greedy decoding choose only tokens that keep the output such a
  * file; among those, the model still chooses every token. It stops the model copying elision
- * markers, writing lines neither text has, and repeating a block over and over.
+ * markers, writing lines neither text has, and repeating a block over and over. Close calls lean
+ * towards the sketch's new lines (FRESH_BIAS).
  *
  * Lines are compared without their leading and trailing whitespace, so re-indenting a pasted
  * snippet stays possible. Text is handled as bytes (one char per byte), since a token may hold
@@ -15,6 +16,12 @@ import { argmax } from '../runtime/causal-lm';
 const PREFIX_SCAN_LIMIT = 256;
 /** Blanks a line may gain at either end beyond the inputs' longest run (re-indenting a snippet). */
 const REINDENT_BLANKS = 8;
+/**
+ * How much more (in logits) a token counts when it writes a new line of the sketch. A small model
+ * tends to copy the original where the sketch changed a line; this tips close calls towards the
+ * sketch. Chosen on the valid suite: 0 → 48, 1 → 49, 2 → 52, 3 → 53, 4 → 53, 6 → 51 exact of 100.
+ */
+const FRESH_BIAS = 3;
 /** Candidates ranked by a partial selection before falling back to sorting the whole row. */
 const TOP_CANDIDATES = 32;
 /**
@@ -28,6 +35,8 @@ const DISTINCT_LINE_BYTES = 16;
 export class LineGuard {
   /** Distinct lines (trimmed), sorted for prefix search. */
   private readonly keys: string[];
+  /** Sketch lines the original lacks (the new code), sorted. */
+  private readonly fresh: string[];
   /** How many more times each line may be written. */
   private readonly left = new Map<string, number>();
   /** The output's unfinished last line, as bytes. */
@@ -67,6 +76,7 @@ export class LineGuard {
       this.left.set(key, key.length >= DISTINCT_LINE_BYTES && /[A-Za-z0-9]/.test(key) ? Math.max(o, k) : o + k);
     }
     this.keys = [...this.left.keys()].sort();
+    this.fresh = [...inSketch.keys()].filter((k) => k !== '' && !inOriginal.has(k)).sort();
     this.maxBlanks = blanks + REINDENT_BLANKS;
   }
 
@@ -109,8 +119,30 @@ export class LineGuard {
     this.partial = text.slice(start);
   }
 
-  /** The highest-scoring allowed token of a logits row (the end token if none is allowed). */
+  /**
+   * The allowed token to write next: the highest-scoring one, where a token that writes the
+   * sketch's new code counts FRESH_BIAS more (the end token if nothing is allowed).
+   */
   choose(row: Float32Array): number {
+    const best = this.bestAllowed(row);
+    if (!this.fresh.length) return best;
+    // Only tokens within FRESH_BIAS of the best allowed one can overtake it. Ties: the lower id.
+    const floor = row[best] - FRESH_BIAS;
+    let chosen = best;
+    let score = row[best] + (this.writesFresh(best) ? FRESH_BIAS : 0);
+    for (let id = 0; id < row.length; id++) {
+      if (row[id] < floor || id === best) continue;
+      const s = row[id] + (this.writesFresh(id) ? FRESH_BIAS : 0);
+      if ((s > score || (s === score && id < chosen)) && this.allows(id)) {
+        chosen = id;
+        score = s;
+      }
+    }
+    return chosen;
+  }
+
+  /** The highest-scoring allowed token (the end token if none is allowed). */
+  private bestAllowed(row: Float32Array): number {
     const best = argmax(row);
     if (this.allows(best)) return best;
     // The best few first (usually enough); then one pass over the row that checks only tokens
@@ -127,20 +159,44 @@ export class LineGuard {
     return chosen;
   }
 
+  /** Whether `id` writes part of a new line of the sketch not yet written. */
+  private writesFresh(id: number): boolean {
+    if (id === this.eos || this.blocked.has(id)) return false;
+    const text = this.partial + this.tokenText(id);
+    const nl = text.indexOf('\n');
+    if (nl >= 0) {
+      const line = trim(text.slice(0, nl));
+      return line !== '' && binaryHas(this.fresh, line) && (this.left.get(line) ?? 0) > 0;
+    }
+    const rest = trimStart(text);
+    return rest !== '' && this.isOpenPrefix(rest, this.fresh);
+  }
+
   /** Whether some line that may still be written starts with `prefix`. */
-  private isOpenPrefix(prefix: string): boolean {
+  private isOpenPrefix(prefix: string, keys = this.keys): boolean {
     let lo = 0;
-    let hi = this.keys.length;
+    let hi = keys.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.keys[mid] < prefix) lo = mid + 1;
+      if (keys[mid] < prefix) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo, seen = 0; i < this.keys.length && this.keys[i].startsWith(prefix); i++, seen++) {
-      if (seen >= PREFIX_SCAN_LIMIT || (this.left.get(this.keys[i]) ?? 0) > 0) return true;
+    for (let i = lo, seen = 0; i < keys.length && keys[i].startsWith(prefix); i++, seen++) {
+      if (seen >= PREFIX_SCAN_LIMIT || (this.left.get(keys[i]) ?? 0) > 0) return true;
     }
     return false;
   }
+}
+
+function binaryHas(keys: string[], key: string): boolean {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return keys[lo] === key;
 }
 
 /** Ids of the `n` highest scores of a row, best first (ties: lower id first, as a full sort). */
