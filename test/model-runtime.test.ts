@@ -80,6 +80,26 @@ describe('model runtime', () => {
     assert.ok(maxAbsDiff(again.logits, full.logits.subarray(10 * lm.vocabSize, 20 * lm.vocabSize)) < 1e-3);
   });
 
+  it('a rewound cache (unused positions kept) gives exactly what a truncated one gives, and so do its bytes', async () => {
+    const full = await lm.forward(ids, lm.emptyCache());
+    const rewound = full.cache.rewind(10);
+    assert.equal(rewound.length, 10);
+    assert.equal(rewound.slack, ids.length - 10);
+    assert.equal(rewound.keys[0], full.cache.keys[0], 'rewinding copies nothing');
+    const a = await lm.forward(ids.slice(10, 20), rewound);
+    const b = await lm.forward(ids.slice(10, 20), full.cache.truncate(10));
+    assert.equal(maxAbsDiff(a.logits, b.logits), 0);
+    assert.equal(a.cache.length, 20);
+    // Rewound again and extended: the unused positions pile up behind the covered ones.
+    const twice = await lm.forward(ids.slice(12, 14), a.cache.rewind(12));
+    const fresh = await lm.forward(ids.slice(0, 14), lm.emptyCache());
+    assert.ok(maxAbsDiff(twice.logits, fresh.logits.subarray(12 * lm.vocabSize)) < 1e-3);
+    assert.deepEqual(twice.cache.toBytes(), (await lm.forward(ids.slice(12, 14), b.cache.truncate(12))).cache.toBytes());
+    assert.deepEqual(twice.cache.sliceBytes(4, 14), twice.cache.truncate(14).sliceBytes(4, 14));
+    // Past the slack limit it copies, so a cache never holds many unused positions.
+    assert.equal(full.cache.rewind(2, 8).slack, 0);
+  });
+
   it('a cache survives a round trip through bytes', async () => {
     const { cache } = await lm.forward(ids.slice(0, 12), lm.emptyCache());
     const back = KvCache.fromBytes(cache.shape, cache.toBytes());

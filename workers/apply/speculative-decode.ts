@@ -3,8 +3,8 @@
  * draft read from the original (DraftSource). The pass runs [pending token, ...draft]; row i of
  * its logits is what greedy decoding would predict after feed[i], so the longest run of draft
  * tokens equal to those predictions is exactly what token-by-token decoding would produce, and
- * the prediction after the run is the next pending token. The cache is cut back to the accepted
- * tokens. With no draft (plain mode) it is ordinary greedy decoding, one token per pass. A draft
+ * the prediction after the run is the next pending token. The cache is rewound to the accepted
+ * tokens (without copying; KvCache.rewind). With no draft (plain mode) it is ordinary greedy decoding, one token per pass. A draft
  * accepted whole doubles the next one (long unchanged runs take few passes); a rejection brings it
  * back to the base length.
  */
@@ -78,7 +78,7 @@ export async function decodeApply(
     }
     k = accepted === draft.length && draft.length === k ? Math.min(2 * k, longest) : base;
     pending = next;
-    cache = accepted < draft.length ? pass.cache.truncate(cache.length + 1 + accepted) : pass.cache;
+    cache = accepted < draft.length ? pass.cache.rewind(cache.length + 1 + accepted) : pass.cache;
     opts.onTokens?.(out);
   }
   return { tokens: out, forwardPasses, finished: true };

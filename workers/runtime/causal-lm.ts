@@ -5,6 +5,8 @@
  * decoding, verifying K draft tokens and scoring need.
  */
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import { tokenBytes } from './byte-level';
 import { KvCache, type KvShape } from './kv-cache';
@@ -43,6 +45,8 @@ export class CausalLm {
     private readonly specialStrings: readonly string[],
     /** Ids of all added (special and reserved) tokens: text never produces them. */
     readonly specialIds: ReadonlySet<number>,
+    /** The graph's attention takes the covered length from the mask (a rewound cache works as is). */
+    private readonly skipsUnusedCache: boolean,
   ) {
     this.keepsLogits = session.inputNames.includes('logits_to_keep');
   }
@@ -98,7 +102,7 @@ export class CausalLm {
     };
     const session = (model as unknown as { sessions: { model: InferenceSession } }).sessions.model;
     const specialIds = new Set(json.added_tokens.map((t) => t.id));
-    return new CausalLm(session, tokenizer, shape, vocabSize, config.max_position_embeddings ?? 4096, special, bytes, specialStrings, specialIds);
+    return new CausalLm(session, tokenizer, shape, vocabSize, config.max_position_embeddings ?? 4096, special, bytes, specialStrings, specialIds, usesGroupQueryAttention(source));
   }
 
   /**
@@ -146,16 +150,21 @@ export class CausalLm {
   async forward(ids: readonly number[], past: KvCache, signal?: AbortSignal, lastRowsOnly = false): Promise<{ logits: Float32Array; cache: KvCache }> {
     if (signal?.aborted) throw new AbortedError();
     if (ids.length === 0) throw new RangeError('forward needs at least one token');
+    // A rewound cache keeps unused positions after the covered ones; only graphs whose attention
+    // reads the covered length from the mask (GroupQueryAttention) can skip them.
+    if (past.slack && !this.skipsUnusedCache) past = past.truncate(past.length);
     const total = past.length + ids.length;
+    const mask = new BigInt64Array(past.stride + ids.length);
+    mask.fill(1n, 0, total);
     const feeds: Record<string, Tensor> = {
       input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
-      attention_mask: new Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+      attention_mask: new Tensor('int64', mask, [1, mask.length]),
       position_ids: new Tensor('int64', BigInt64Array.from({ length: ids.length }, (_, i) => BigInt(past.length + i)), [1, ids.length]),
       ...past.feeds(),
     };
     if (this.keepsLogits) feeds.logits_to_keep = new Tensor('int64', BigInt64Array.of(BigInt(lastRowsOnly ? 1 : ids.length)), [1]);
     const outputs = (await this.session.run(feeds)) as unknown as Record<string, Tensor>;
-    return { logits: outputs.logits.data as Float32Array, cache: KvCache.fromPresent(this.shape, outputs) };
+    return { logits: outputs.logits.data as Float32Array, cache: KvCache.fromPresent(this.shape, outputs, total) };
   }
 
   /** Runs a long prompt in chunks (bounded memory for the attention scores). */
@@ -176,6 +185,16 @@ export class CausalLm {
   row(logits: Float32Array, i: number): Float32Array {
     return logits.subarray(i * this.vocabSize, (i + 1) * this.vocabSize);
   }
+}
+
+/**
+ * Whether a model folder's graph is this project's fused export, whose GroupQueryAttention reads
+ * how many cached positions count from the attention mask (training/model/fused_graph.py).
+ */
+function usesGroupQueryAttention(source: ModelSource): boolean {
+  if (source.kind !== 'folder') return false;
+  const file = join(source.path, 'onnx', (source.dtype ?? 'q8') === 'fp32' ? 'model.onnx' : 'model_quantized.onnx');
+  return existsSync(file) && readFileSync(file).includes('GroupQueryAttention');
 }
 
 /** Log-probabilities (natural log) of a logits row. */

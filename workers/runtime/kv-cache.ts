@@ -1,7 +1,8 @@
 /**
- * A model's key/value cache: per layer, keys and values shaped [1, kvHeads, length, headDim].
- * Values are immutable: a forward pass returns a new cache, so keeping an old one around is a
- * free "copy", and `truncate` makes a shorter one without touching the original.
+ * A model's key/value cache: per layer, keys and values shaped [1, kvHeads, stride, headDim], of
+ * which the first `length` positions are the tokens covered (`rewind` leaves unused positions
+ * after them). Values are immutable: a forward pass returns a new cache, so keeping an old one
+ * around is a free "copy", and `truncate` makes a shorter one without touching the original.
  */
 import { Tensor } from 'onnxruntime-node';
 
@@ -19,21 +20,32 @@ export class KvCache {
     /** keys[i], values[i] for layer i. */
     readonly keys: readonly Tensor[],
     readonly values: readonly Tensor[],
-  ) {}
+  ) {
+    this.stride = Number(keys[0]?.dims[2] ?? 0);
+  }
+
+  /** Positions per head in the tensors: `length` and then `slack` unused ones. */
+  readonly stride: number;
+
+  /** Unused positions after the covered ones (left by `rewind`). */
+  get slack(): number {
+    return this.stride - this.length;
+  }
 
   static empty(shape: KvShape): KvCache {
     const zero = () => new Tensor('float32', new Float32Array(0), [1, shape.kvHeads, 0, shape.headDim]);
     return new KvCache(shape, 0, Array.from({ length: shape.layers }, zero), Array.from({ length: shape.layers }, zero));
   }
 
-  static fromPresent(shape: KvShape, outputs: Record<string, Tensor>): KvCache {
+  /** The present tensors of a pass; `length` tokens covered when they hold unused positions. */
+  static fromPresent(shape: KvShape, outputs: Record<string, Tensor>, length?: number): KvCache {
     const keys: Tensor[] = [];
     const values: Tensor[] = [];
     for (let i = 0; i < shape.layers; i++) {
       keys.push(outputs[`present.${i}.key`]);
       values.push(outputs[`present.${i}.value`]);
     }
-    return new KvCache(shape, Number(keys[0].dims[2]), keys, values);
+    return new KvCache(shape, length ?? Number(keys[0].dims[2]), keys, values);
   }
 
   /** Feeds for the next forward pass. */
@@ -46,25 +58,38 @@ export class KvCache {
     return feeds;
   }
 
-  /** The cache of the first `length` tokens. */
+  /** The cache of the first `length` tokens, copied into tensors of that size. */
   truncate(length: number): KvCache {
-    if (length >= this.length) return this;
+    if (length > this.length) return this;
     if (length < 0) throw new RangeError('length must be >= 0');
+    if (length === this.length && this.slack === 0) return this;
     const cut = (t: Tensor) => {
       const { kvHeads, headDim } = this.shape;
       const src = t.data as Float32Array;
       const out = new Float32Array(kvHeads * length * headDim);
       for (let h = 0; h < kvHeads; h++) {
-        out.set(src.subarray(h * this.length * headDim, (h * this.length + length) * headDim), h * length * headDim);
+        out.set(src.subarray(h * this.stride * headDim, (h * this.stride + length) * headDim), h * length * headDim);
       }
       return new Tensor('float32', out, [1, kvHeads, length, headDim]);
     };
     return new KvCache(this.shape, length, this.keys.map(cut), this.values.map(cut));
   }
 
+  /**
+   * The cache of the first `length` tokens without copying: the same tensors, the positions after
+   * `length` left unused (a graph that reads the covered length from the attention mask skips
+   * them; CausalLm.forward). Copies only once more than `maxSlack` positions would be unused.
+   */
+  rewind(length: number, maxSlack = 256): KvCache {
+    if (length >= this.length) return this;
+    if (length < 0) throw new RangeError('length must be >= 0');
+    if (this.stride - length > maxSlack) return this.truncate(length);
+    return new KvCache(this.shape, length, this.keys, this.values);
+  }
+
   /** Bytes held (for cache budgets). */
   byteSize(): number {
-    return 2 * this.shape.layers * this.shape.kvHeads * this.length * this.shape.headDim * 4;
+    return 2 * this.shape.layers * this.shape.kvHeads * this.stride * this.shape.headDim * 4;
   }
 
   /**
@@ -80,7 +105,7 @@ export class KvCache {
       for (const t of [this.keys[i], this.values[i]]) {
         const src = t.data as Float32Array;
         for (let h = 0; h < kvHeads; h++) {
-          out.set(src.subarray((h * this.length + from) * headDim, (h * this.length + to) * headDim), at);
+          out.set(src.subarray((h * this.stride + from) * headDim, (h * this.stride + to) * headDim), at);
           at += n * headDim;
         }
       }
@@ -113,6 +138,7 @@ export class KvCache {
 
   /** Serialises to bytes (for a shared cache tier) and back. */
   toBytes(): Uint8Array {
+    if (this.slack) return this.truncate(this.length).toBytes();
     const per = this.shape.kvHeads * this.length * this.shape.headDim;
     const out = new Float32Array(2 * this.shape.layers * per);
     for (let i = 0; i < this.shape.layers; i++) {
