@@ -12,8 +12,6 @@
  */
 import { argmax } from '../runtime/causal-lm';
 
-/** Keys sharing a prefix looked at before a prefix counts as open (keeps each check short). */
-const PREFIX_SCAN_LIMIT = 256;
 /** Blanks a line may gain at either end beyond the inputs' longest run (re-indenting a snippet). */
 const REINDENT_BLANKS = 8;
 /**
@@ -33,9 +31,9 @@ const TOP_CANDIDATES = 32;
 const DISTINCT_LINE_BYTES = 16;
 
 export class LineGuard {
-  /** Distinct lines (trimmed), sorted for prefix search. */
+  /** Distinct lines (trimmed) that may still be written, sorted for prefix search. */
   private readonly keys: string[];
-  /** Sketch lines the original lacks (the new code), sorted. */
+  /** Sketch lines the original lacks (the new code) not yet written, sorted. */
   private readonly fresh: string[];
   /** How many more times each line may be written. */
   private readonly left = new Map<string, number>();
@@ -113,7 +111,9 @@ export class LineGuard {
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       const line = trim(text.slice(start, nl));
-      this.left.set(line, (this.left.get(line) ?? 0) - 1);
+      const left = (this.left.get(line) ?? 0) - 1;
+      this.left.set(line, left);
+      if (left === 0) this.close(line);
       start = nl + 1;
     }
     this.partial = text.slice(start);
@@ -180,23 +180,23 @@ export class LineGuard {
     return rest !== '' && this.isOpenPrefix(rest, this.fresh);
   }
 
-  /** Whether some line that may still be written starts with `prefix`. */
+  /** Whether some line that may still be written starts with `prefix` (`keys`: open lines only). */
   private isOpenPrefix(prefix: string, keys = this.keys): boolean {
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[mid] < prefix) lo = mid + 1;
-      else hi = mid;
+    const at = lowerBound(keys, prefix);
+    return at < keys.length && keys[at].startsWith(prefix);
+  }
+
+  /** Takes a line that may not be written again out of the sorted lists. */
+  private close(key: string): void {
+    for (const keys of [this.keys, this.fresh]) {
+      const at = lowerBound(keys, key);
+      if (keys[at] === key) keys.splice(at, 1);
     }
-    for (let i = lo, seen = 0; i < keys.length && keys[i].startsWith(prefix); i++, seen++) {
-      if (seen >= PREFIX_SCAN_LIMIT || (this.left.get(keys[i]) ?? 0) > 0) return true;
-    }
-    return false;
   }
 }
 
-function binaryHas(keys: string[], key: string): boolean {
+/** The first index of a sorted list whose item is not below `key`. */
+function lowerBound(keys: readonly string[], key: string): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {
@@ -204,7 +204,11 @@ function binaryHas(keys: string[], key: string): boolean {
     if (keys[mid] < key) lo = mid + 1;
     else hi = mid;
   }
-  return keys[lo] === key;
+  return lo;
+}
+
+function binaryHas(keys: readonly string[], key: string): boolean {
+  return keys[lowerBound(keys, key)] === key;
 }
 
 /** Ids of the `n` highest scores of a row, best first (ties: lower id first, as a full sort). */
@@ -226,18 +230,21 @@ export function toBytes(text: string): string {
   return Buffer.from(text, 'utf8').toString('latin1');
 }
 
-const BLANK = /[ \t\r\f\v]/;
+/** Space, tab, carriage return, form feed, vertical tab. */
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 13 || code === 12 || code === 11;
+}
 
 function trimStart(s: string): string {
   let i = 0;
-  while (i < s.length && BLANK.test(s[i])) i++;
-  return s.slice(i);
+  while (i < s.length && isBlank(s.charCodeAt(i))) i++;
+  return i ? s.slice(i) : s;
 }
 
 function trimEnd(s: string): string {
   let j = s.length;
-  while (j > 0 && BLANK.test(s[j - 1])) j--;
-  return s.slice(0, j);
+  while (j > 0 && isBlank(s.charCodeAt(j - 1))) j--;
+  return j < s.length ? s.slice(0, j) : s;
 }
 
 function trim(s: string): string {
