@@ -53,6 +53,28 @@ describe('draft source', () => {
     assert.deepEqual(drafts.propose([99], 2), []);
   });
 
+  it('re-aligns by characters when the output spells in pieces what the sources hold as whole tokens', () => {
+    // A toy vocabulary: whole words, and single characters.
+    const vocab = ['const', ' total', ' =', ' 1', ';', '\n', 'c', 'o', 'n', 's', 't', ' ', 'a', 'l', '=', '1'];
+    const id = (text: string) => vocab.indexOf(text);
+    const encode = (text: string) => {
+      const ids: number[] = [];
+      for (let at = 0; at < text.length; ) {
+        const word = vocab.filter((v) => text.startsWith(v, at)).sort((a, b) => b.length - a.length)[0];
+        ids.push(id(word));
+        at += word.length;
+      }
+      return ids;
+    };
+    const original = 'const total = 1;\n';
+    const drafts = new DraftSource([encode(original)], { texts: [original], tokenText: (i) => vocab[i], encode });
+    // `c o n s t` and ` t o`: no token of the output's tail is in the original's tokens.
+    const output = [...'const to'].map(id);
+    assert.deepEqual(drafts.propose(output, 3), encode('tal = 1;').slice(0, 3));
+    // Without the texts there is nothing to align with.
+    assert.deepEqual(new DraftSource([encode(original)]).propose(output, 3), []);
+  });
+
   it('prefers the longest match, and among equals the one reading on', () => {
     const original = [7, 1, 2, 9, 7, 1, 3, 9, 7, 1, 4];
     const drafts = new DraftSource([original]);

@@ -7,7 +7,7 @@
  */
 import type { CausalLm } from '../runtime/causal-lm';
 import { ApplyInputError, isElisionMarker, validateApplyInput } from './apply-input';
-import { LineGuard } from './line-guard';
+import { LineGuard, toBytes } from './line-guard';
 import { planWindows } from './apply-windows';
 import { decodeApply } from './speculative-decode';
 
@@ -59,10 +59,13 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     const prompt = [lm.special.original, ...originalIds, lm.special.sketch, ...sketchIds, lm.special.updated];
     const prefix = done;
     const lines = { original: before.split('\n'), sketch: w.sketch.split('\n').filter((l) => !isElisionMarker(l)) };
-    const guard = new LineGuard(lines, tokenTextOf(lm), lm.special.eos, lm.specialIds);
+    const tokenText = tokenTextOf(lm);
+    const guard = new LineGuard(lines, tokenText, lm.special.eos, lm.specialIds);
+    const draftTexts = { texts: [toBytes(before), toBytes(w.sketch)], tokenText, encode: (bytes: string) => lm.encode(Buffer.from(bytes, 'latin1').toString('utf8')) };
     const decoded = await decodeApply(lm, prompt, [originalIds, sketchIds], {
       plain: request.plain,
       guard,
+      draftTexts,
       maxTokens: originalIds.length + sketchIds.length + OUTPUT_MARGIN_TOKENS,
       signal: request.signal,
       onTokens: request.onPartial ? (tokens) => request.onPartial!(prefix + lm.decode(tokens)) : undefined,

@@ -6,6 +6,27 @@
 
 /** How many of the output's last tokens must match to re-align after a divergence. */
 const MAX_NGRAM = 6;
+/** A token-level match shorter than this re-aligns by characters instead, when the texts are known. */
+const MIN_TOKEN_MATCH = 2;
+/** The output's last bytes looked for in the sources' texts: at most, and at least. */
+const MAX_TAIL_BYTES = 24;
+const MIN_TAIL_BYTES = 4;
+/** Bytes of source text encoded per drafted token (generous: code averages about 3). */
+const BYTES_PER_DRAFT_TOKEN = 6;
+
+/**
+ * The sources as text, for re-aligning when the output's tokens are split unlike the sources'
+ * (the line guard can make the model spell a word in pieces): the draft is then the encoding of
+ * the text after the output's last bytes.
+ */
+export interface DraftTexts {
+  /** Per source, its bytes (one char per byte). */
+  texts: readonly string[];
+  /** Bytes of a token id. */
+  tokenText: (id: number) => string;
+  /** Token ids of a byte string. */
+  encode: (bytes: string) => number[];
+}
 
 export class DraftSource {
   /** Where each token id occurs in each source, for n-gram lookups. */
@@ -13,8 +34,14 @@ export class DraftSource {
   /** Per source: the position just after the last accepted match, to prefer reading on. */
   private readonly cursor: number[];
 
+  /** Per source text: the byte just after the last match by characters. */
+  private readonly textCursor: number[];
+
   /** `sources` in order of preference (the original first, then the sketch). */
-  constructor(private readonly sources: readonly (readonly number[])[]) {
+  constructor(
+    private readonly sources: readonly (readonly number[])[],
+    private readonly text?: DraftTexts,
+  ) {
     this.positions = sources.map((tokens) => {
       const map = new Map<number, number[]>();
       tokens.forEach((t, i) => {
@@ -25,6 +52,7 @@ export class DraftSource {
       return map;
     });
     this.cursor = sources.map(() => 0);
+    this.textCursor = sources.map(() => 0);
   }
 
   /**
@@ -40,9 +68,42 @@ export class DraftSource {
       const found = this.longestMatch(s, output);
       if (found && (!best || found.n > best.n)) best = { source: s, ...found };
     }
+    if ((!best || best.n < MIN_TOKEN_MATCH) && this.text) {
+      const byText = this.proposeByText(this.text, output, k);
+      if (byText.length) return byText;
+    }
     if (!best) return [];
     this.cursor[best.source] = best.end;
     return this.sources[best.source].slice(best.end, best.end + k);
+  }
+
+  /** The encoding of the text after the longest run of the output's last bytes found in a source. */
+  private proposeByText(text: DraftTexts, output: readonly number[], k: number): number[] {
+    let tail = '';
+    for (let i = output.length - 1; i >= 0 && tail.length < MAX_TAIL_BYTES; i--) tail = text.tokenText(output[i]) + tail;
+    tail = tail.slice(-MAX_TAIL_BYTES);
+    for (let n = tail.length; n >= MIN_TAIL_BYTES; n--) {
+      const needle = tail.slice(-n);
+      let found: { source: number; end: number; distance: number } | null = null;
+      for (let s = 0; s < text.texts.length; s++) {
+        const source = text.texts[s];
+        const cursor = this.textCursor[s];
+        // The occurrence nearest the cursor, reading on preferred (as for tokens).
+        const after = source.indexOf(needle, cursor);
+        const before = source.lastIndexOf(needle, cursor - 1);
+        for (const at of [after, before]) {
+          if (at < 0) continue;
+          const end = at + n;
+          const d = distance(end, cursor);
+          if (end < source.length && (!found || d < found.distance)) found = { source: s, end, distance: d };
+        }
+      }
+      if (found) {
+        this.textCursor[found.source] = found.end;
+        return text.encode(text.texts[found.source].slice(found.end, found.end + k * BYTES_PER_DRAFT_TOKEN)).slice(0, k);
+      }
+    }
+    return [];
   }
 
   /** The longest suffix of `output` (up to MAX_NGRAM) in source `s`, as the position after it. */

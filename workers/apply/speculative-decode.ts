@@ -9,7 +9,7 @@
  * back to the base length.
  */
 import { AbortedError, argmax, type CausalLm } from '../runtime/causal-lm';
-import { DraftSource } from './draft-source';
+import { DraftSource, type DraftTexts } from './draft-source';
 import type { LineGuard } from './line-guard';
 
 export interface DecodeApplyOptions {
@@ -22,6 +22,8 @@ export interface DecodeApplyOptions {
   maxTokens: number;
   /** Limits each choice to tokens that keep the output made of allowed lines (both modes alike). */
   guard?: LineGuard;
+  /** The drafts' texts, to re-align by characters (speed only). */
+  draftTexts?: DraftTexts;
   signal?: AbortSignal;
   /** Called after each pass with every output token so far. */
   onTokens?: (tokens: readonly number[]) => void;
@@ -46,7 +48,7 @@ export async function decodeApply(
   drafts: readonly (readonly number[])[],
   opts: DecodeApplyOptions,
 ): Promise<DecodeApplyResult> {
-  const source = new DraftSource(drafts);
+  const source = new DraftSource(drafts, opts.draftTexts);
   const base = opts.plain ? 0 : (opts.draftTokens ?? DEFAULT_DRAFT_TOKENS);
   const longest = Math.max(base, opts.maxDraftTokens ?? DEFAULT_MAX_DRAFT_TOKENS);
   let k = base;

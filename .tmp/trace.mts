@@ -1,0 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { applyEdit } from '../workers/apply/apply-edit';
+import { CausalLm } from '../workers/runtime/causal-lm';
+import { modelSourceFor } from '../workers/runtime/model-source';
+import { DraftSource } from '../workers/apply/draft-source';
+const lm = await CausalLm.load(modelSourceFor('apply'));
+const raw = JSON.parse(readFileSync('/work/shared/peer-suites/continue-lazy-apply/cases.json', 'utf8'));
+const c = raw[process.argv[2]];
+const orig = DraftSource.prototype.propose;
+let lastDraft: number[] = [];
+(DraftSource.prototype as any).propose = function (out: number[], k: number) { const d = orig.call(this, out, k); lastDraft = d; (globalThis as any).__out = out.length; return d; };
+const fwd = lm.forward.bind(lm);
+let prevOutLen = 0; let rows: string[] = [];
+(lm as any).forward = async (ids: number[], past: any, s: any, l = false) => { if (!l) rows.push(`draft ${JSON.stringify(lastDraft.length ? lm.decode(lastDraft.slice(0, 12)) : "")}`); return fwd(ids, past, s, l); };
+const r = await applyEdit(lm, { original: c.original, sketch: c.sketch, onPartial: (o) => { rows.push(`   out+ ${JSON.stringify(o.slice(prevOutLen))}`); prevOutLen = o.length; } });
+console.log(rows.slice(0, 80).join('\n'));
