@@ -20,7 +20,7 @@ const REINDENT_BLANKS = 8;
  * sketch. Chosen on the valid suite: 0 → 48, 1 → 49, 2 → 52, 3 → 53, 4 → 53, 6 → 51 exact of 100.
  */
 const FRESH_BIAS = 3;
-/** Candidates ranked by a partial selection before falling back to sorting the whole row. */
+/** Candidates ranked by a partial selection before one pass over the whole row. */
 const TOP_CANDIDATES = 32;
 /**
  * Lines at least this long (with a letter or digit) are distinctive: one found in both the
