@@ -174,7 +174,7 @@ export class LineGuard {
     const nl = text.indexOf('\n');
     if (nl >= 0) {
       const line = trim(text.slice(0, nl));
-      return line !== '' && binaryHas(this.fresh, line) && (this.left.get(line) ?? 0) > 0;
+      return line !== '' && binaryHas(this.fresh, line);
     }
     const rest = trimStart(text);
     return rest !== '' && this.isOpenPrefix(rest, this.fresh);

@@ -4,9 +4,9 @@
  * its logits is what greedy decoding would predict after feed[i], so the longest run of draft
  * tokens equal to those predictions is exactly what token-by-token decoding would produce, and
  * the prediction after the run is the next pending token. The cache is rewound to the accepted
- * tokens (without copying; KvCache.rewind). With no draft (plain mode) it is ordinary greedy decoding, one token per pass. A draft
- * accepted whole doubles the next one (long unchanged runs take few passes); a rejection brings it
- * back to the base length.
+ * tokens (without copying; KvCache.rewind). With no draft (plain mode) it is ordinary greedy
+ * decoding, one token per pass. A draft accepted whole doubles the next one (long unchanged runs
+ * take few passes); a rejection brings it back to the base length.
  */
 import { AbortedError, argmax, type CausalLm } from '../runtime/causal-lm';
 import { DraftSource, type DraftTexts } from './draft-source';
