@@ -37,13 +37,27 @@ describe('line guard', () => {
     const original = '  multiply(number) {\n  }\n';
     const sketch = '  multiply(number) {\n  }\n  divide(number) {\n  }\n';
     const guard = charGuard(original, sketch);
-    write(guard, 'multiply(number) {\n}\n}\n}\n');
+    write(guard, 'multiply(number) {\n}\n');
     // In both texts, it is the same line kept: once, not twice. `divide` may still come.
     assert.ok(!guard.allows('m'.charCodeAt(0)));
     assert.ok(guard.allows('d'.charCodeAt(0)));
     const short = charGuard('}\n', '}\n}\n');
     write(short, '}\n}\n}\n');
     assert.ok(!short.allows('}'.charCodeAt(0)), 'a fourth `}` line');
+  });
+
+  it('keeps each text\'s order: a line the output has passed in both texts does not come back', () => {
+    const guard = charGuard('load(a);\nsave(a);\nload(b);\nsave(b);\n', 'load(b);\nsave(b, true);\n');
+    write(guard, 'load(a);\nsave(a);\nload(b);\n');
+    // `load(b);` is the original's third line kept by the sketch: both texts are read past it.
+    assert.ok(!guard.allows('l'.charCodeAt(0)), 'neither `load` line is ahead any more');
+    write(guard, 'save(');
+    assert.ok(!guard.allows('a'.charCodeAt(0)), '`save(a);` is behind: the model lost its place');
+    assert.ok(guard.allows('b'.charCodeAt(0)));
+    write(guard, 'b);\n');
+    assert.ok(guard.allows(0));
+    // The sketch is still read from after `load(b);`: its `save(b, true);` may come too.
+    assert.ok(guard.allows('s'.charCodeAt(0)));
   });
 
   it('bounds blanks at either end of a line, so decoding cannot run on in spaces', () => {

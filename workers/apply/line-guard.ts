@@ -11,6 +11,7 @@
  * part of a multi-byte character.
  */
 import { argmax } from '../runtime/causal-lm';
+import { MergeOrder } from './merge-order';
 
 /** Blanks a line may gain at either end beyond the inputs' longest run (re-indenting a snippet). */
 const REINDENT_BLANKS = 8;
@@ -41,6 +42,12 @@ export class LineGuard {
   private partial = '';
   /** Longest run of blanks allowed at either end of a line: the inputs' longest, plus a re-indent. */
   private readonly maxBlanks: number;
+  /** Which lines the order of the two texts still allows (merge-order.ts). */
+  private readonly order: MergeOrder;
+  /** Keys by their last position in the original and in the sketch, to close those left behind. */
+  private readonly lastInOriginal: string[][] = [];
+  private readonly lastInSketch: string[][] = [];
+  private reach = { original: 0, sketch: 0 };
 
   /**
    * @param texts the lines of the original and of the sketch (elision markers left out)
@@ -67,6 +74,8 @@ export class LineGuard {
     };
     const inOriginal = count(texts.original);
     const inSketch = count(texts.sketch);
+    const keysOf = (lines: readonly string[]) => lines.map((l) => trim(toBytes(l)));
+    this.order = new MergeOrder(keysOf(texts.original), keysOf(texts.sketch));
     for (const key of new Set([...inOriginal.keys(), ...inSketch.keys()])) {
       const o = inOriginal.get(key) ?? 0;
       const k = inSketch.get(key) ?? 0;
@@ -76,24 +85,36 @@ export class LineGuard {
     this.keys = [...this.left.keys()].sort();
     this.fresh = [...inSketch.keys()].filter((k) => k !== '' && !inOriginal.has(k)).sort();
     this.maxBlanks = blanks + REINDENT_BLANKS;
+    for (const key of this.keys) {
+      if (key === '') continue;
+      const at = this.order.lastPositions(key);
+      if (at.original >= 0) (this.lastInOriginal[at.original] ??= []).push(key);
+      if (at.sketch >= 0) (this.lastInSketch[at.sketch] ??= []).push(key);
+    }
   }
 
   /** Whether writing `id` next keeps the output made of allowed lines. */
   allows(id: number): boolean {
     if (id === this.eos) {
       const last = trim(this.partial);
-      return last === '' || (this.left.get(last) ?? 0) > 0;
+      return last === '' || ((this.left.get(last) ?? 0) > 0 && this.order.allows(last));
     }
     if (this.blocked.has(id)) return false;
     const text = this.partial + this.tokenText(id);
     let start = 0;
     let used: Map<string, number> | null = null;
+    let order = this.order;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       const line = trim(text.slice(start, nl));
       const already = used?.get(line) ?? 0;
-      if ((this.left.get(line) ?? 0) - already <= 0) return false;
+      if ((this.left.get(line) ?? 0) - already <= 0 || !order.allows(line)) return false;
       (used ??= new Map()).set(line, already + 1);
       start = nl + 1;
+      // A token that ends more than one line: try the rest of it against the order that follows.
+      if (text.indexOf('\n', start) >= 0) {
+        if (order === this.order) order = order.clone();
+        order.push(line);
+      }
     }
     const last = text.slice(start);
     const rest = trimStart(last);
@@ -101,7 +122,7 @@ export class LineGuard {
     if (rest === '' || this.isOpenPrefix(rest)) return true;
     // Trailing blanks after a whole line are fine; the newline comes next.
     const whole = trimEnd(rest);
-    return whole !== rest && (this.left.get(whole) ?? 0) - (used?.get(whole) ?? 0) > 0;
+    return whole !== rest && (this.left.get(whole) ?? 0) - (used?.get(whole) ?? 0) > 0 && order.allows(whole);
   }
 
   /** Records that `id` was written. */
@@ -114,9 +135,28 @@ export class LineGuard {
       const left = (this.left.get(line) ?? 0) - 1;
       this.left.set(line, left);
       if (left === 0) this.close(line);
+      this.order.push(line);
+      this.closeLeftBehind();
       start = nl + 1;
     }
     this.partial = text.slice(start);
+  }
+
+  /** Closes the lines the order has left behind in both texts since the last look. */
+  private closeLeftBehind(): void {
+    const was = this.reach;
+    const now = this.order.reach;
+    if (now.original === was.original && now.sketch === was.sketch) return;
+    const behind = (key: string) => {
+      const at = this.order.lastPositions(key);
+      if (at.original < now.original && at.sketch < now.sketch && (this.left.get(key) ?? 0) > 0) {
+        this.left.set(key, 0);
+        this.close(key);
+      }
+    };
+    for (let p = was.original; p < Math.min(now.original, this.lastInOriginal.length); p++) this.lastInOriginal[p]?.forEach(behind);
+    for (let q = was.sketch; q < Math.min(now.sketch, this.lastInSketch.length); q++) this.lastInSketch[q]?.forEach(behind);
+    this.reach = now;
   }
 
   /**

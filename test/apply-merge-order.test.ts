@@ -1,0 +1,55 @@
+/** The order of an applied file's lines: each text is read forwards, lines of either may be skipped. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MergeOrder } from '../workers/apply/merge-order';
+
+const lines = (text: string) => text.split('\n').map((l) => l.trim());
+
+/** Writes the lines of `text`, failing on the first one the order refuses. */
+function write(order: MergeOrder, text: string): void {
+  for (const line of lines(text)) {
+    assert.ok(order.allows(line), `"${line}" refused`);
+    order.push(line);
+  }
+}
+
+describe('merge order', () => {
+  it('interleaves the two texts, each read forwards, and refuses a line both have passed', () => {
+    const order = new MergeOrder(lines('a();\nb();\nc();'), lines('x();\nb();\ny();'));
+    write(order, 'a();\nx();\nb();\ny();');
+    // `b();` is in both texts once: the original's line kept, so both readings moved past it.
+    assert.ok(!order.allows('b();'));
+    assert.ok(!order.allows('x();'));
+    assert.ok(order.allows('c();'), 'the rest of the original may still come');
+    assert.ok(order.allows(''), 'blank lines always may');
+  });
+
+  it('keeps every reading of a line both texts hold more than once', () => {
+    // `}` could close the original's block or the sketch's: both stay possible.
+    const order = new MergeOrder(lines('f() {\n}\ng();'), lines('h() {\n}'));
+    write(order, 'f() {\n}');
+    assert.ok(order.allows('h() {'), 'the `}` may have been the original\'s');
+    assert.ok(order.allows('g();'), 'or the sketch\'s');
+    write(order, 'g();\nh() {\n}');
+    assert.ok(!order.allows('}'), 'both `}` lines are used up in order');
+  });
+
+  it('does not tie a line to a copy elsewhere in the other text', () => {
+    // `this.result = 0;` is in both texts twice; the sketch elides the constructor, so the
+    // original's first copy is not the sketch's first one. Writing it must not skip the sketch's
+    // comment.
+    const original = lines('class C {\nconstructor() {\nthis.result = 0;\n}\nadd(n) {\n}\nclear() {\nthis.result = 0;\n}\n}');
+    const sketch = lines('class C {\n// Adds n\nadd(n) {\n}\nclear() {\nthis.result = 0;\n}\n}');
+    const order = new MergeOrder(original, sketch);
+    write(order, 'class C {\nconstructor() {\nthis.result = 0;\n}\n// Adds n\nadd(n) {\n}\nclear() {\nthis.result = 0;\n}\n}');
+    assert.ok(!order.allows('// Adds n'));
+  });
+
+  it('lets a copy try lines without moving the original', () => {
+    const order = new MergeOrder(lines('a();\nb();'), lines(''));
+    const copy = order.clone();
+    copy.push('b();');
+    assert.ok(!copy.allows('a();'));
+    assert.ok(order.allows('a();'));
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * The order of an updated file's lines. Applying a sketch keeps the original's lines in their
+ * order and the sketch's lines in theirs: the result interleaves the two, each read forwards, with
+ * lines of either skipped (deleted, replaced, or elided and kept outside the window). So once the
+ * output has passed a line of the original, that line and those before it cannot come back, and
+ * the same holds for the sketch. This is what stops a model that has lost its place among
+ * near-identical blocks from writing an earlier block a second time.
+ *
+ * The output so far may fit several readings (a `}` could close either text's block), so the
+ * order keeps every reading that no other one beats: a reading is where it stands in the original
+ * and in the sketch, and one that stands no further on in either text allows everything another
+ * allows. A line may come next when some reading finds it ahead in the original or in the sketch.
+ *
+ * Lines are keys: trimmed, so a re-indented line is the same line. Blank lines do not move a
+ * reading. A line of code (not bare punctuation) found once in each text, where the two texts'
+ * order agrees (a longest common subsequence of such lines), is the original's line kept: writing
+ * it moves a reading on in both.
+ */
+
+/** Readings kept at most; beyond this the ones furthest on are dropped. */
+const MAX_READINGS = 64;
+
+type Reading = readonly [original: number, sketch: number];
+
+export class MergeOrder {
+  /** For each key, its positions in the original, ascending. */
+  private readonly inOriginal: Map<string, number[]>;
+  private readonly inSketch: Map<string, number[]>;
+  /** For each original line, the sketch line that keeps it (-1: none), and the reverse. */
+  private readonly keptAs: Int32Array;
+  private readonly keeps: Int32Array;
+  private readings: Reading[] = [[0, 0]];
+
+  constructor(original: readonly string[], sketch: readonly string[]) {
+    this.inOriginal = positions(original);
+    this.inSketch = positions(sketch);
+    [this.keptAs, this.keeps] = matchLines(original, sketch);
+  }
+
+  /** How far the least advanced reading stands in each text: lines before are behind every reading. */
+  get reach(): { original: number; sketch: number } {
+    let original = Infinity;
+    let sketch = Infinity;
+    for (const [i, j] of this.readings) {
+      original = Math.min(original, i);
+      sketch = Math.min(sketch, j);
+    }
+    return { original, sketch };
+  }
+
+  /** Whether the line `key` may come next. */
+  allows(key: string): boolean {
+    if (key === '') return true;
+    const { original, sketch } = this.reach;
+    return last(this.inOriginal.get(key)) >= original || last(this.inSketch.get(key)) >= sketch;
+  }
+
+  /** Records that the line `key` was written (it must be allowed). */
+  push(key: string): void {
+    if (key === '') return;
+    const next: Reading[] = [];
+    for (const [i, j] of this.readings) {
+      for (const p of this.candidates(this.inOriginal.get(key), i, this.keptAs, j)) {
+        const q = this.keptAs[p];
+        next.push([p + 1, q >= j ? q + 1 : j]);
+      }
+      for (const q of this.candidates(this.inSketch.get(key), j, this.keeps, i)) {
+        const p = this.keeps[q];
+        next.push([p >= i ? p + 1 : i, q + 1]);
+      }
+    }
+    this.readings = frontier(next);
+  }
+
+  /**
+   * Where a reading standing at `from` (and `otherFrom` in the other text) may find the line: its
+   * first place ahead and, if that one is kept in the other text ahead of the reading (so it
+   * moves both), the first place that is not (later ones stand further on in both).
+   */
+  private candidates(list: readonly number[] | undefined, from: number, partner: Int32Array, otherFrom: number): number[] {
+    if (!list) return [];
+    let at = lowerBound(list, from);
+    if (at === list.length) return [];
+    const first = list[at];
+    if (partner[first] < otherFrom) return [first];
+    for (at++; at < list.length; at++) if (partner[list[at]] < otherFrom) return [first, list[at]];
+    return [first];
+  }
+
+  /** An independent copy (to try lines without committing them). */
+  clone(): MergeOrder {
+    const copy = Object.create(MergeOrder.prototype) as MergeOrder;
+    Object.assign(copy, this);
+    copy.readings = this.readings.slice();
+    return copy;
+  }
+
+  /** The last position of `key` in the original and in the sketch (-1 where absent). */
+  lastPositions(key: string): { original: number; sketch: number } {
+    return { original: last(this.inOriginal.get(key)), sketch: last(this.inSketch.get(key)) };
+  }
+}
+
+/** Matching tables above this many cells are not built; shared lines then move one text only. */
+const MAX_MATCH_CELLS = 16_000_000;
+
+/**
+ * A longest common subsequence of the code lines found once in each text: for each original line the
+ * sketch line it pairs with, and the reverse (-1: unpaired).
+ */
+function matchLines(a: readonly string[], b: readonly string[]): [Int32Array, Int32Array] {
+  const keptAs = new Int32Array(a.length).fill(-1);
+  const keeps = new Int32Array(b.length).fill(-1);
+  const n = a.length;
+  const m = b.length;
+  if ((n + 1) * (m + 1) > MAX_MATCH_CELLS) return [keptAs, keeps];
+  // Only lines found once in each text pair up: a line that repeats (`return this;`) could be
+  // kept as any of its copies. Bare punctuation (`}`, `});`) does not pair even when unique.
+  const once = (lines: readonly string[]) => {
+    const seen = new Map<string, number>();
+    for (const l of lines) seen.set(l, (seen.get(l) ?? 0) + 1);
+    return seen;
+  };
+  const inA = once(a);
+  const inB = once(b);
+  const pairs = (x: number, y: number) =>
+    a[x] === b[y] && a[x].length >= 4 && /[A-Za-z0-9]/.test(a[x]) && inA.get(a[x]) === 1 && inB.get(b[y]) === 1;
+  // lengths[x * (m + 1) + y]: LCS of a[x..] and b[y..].
+  const w = m + 1;
+  const lengths = new Int32Array((n + 1) * w);
+  for (let x = n - 1; x >= 0; x--) {
+    for (let y = m - 1; y >= 0; y--) {
+      lengths[x * w + y] =
+        pairs(x, y) ? lengths[(x + 1) * w + y + 1] + 1 : Math.max(lengths[(x + 1) * w + y], lengths[x * w + y + 1]);
+    }
+  }
+  for (let x = 0, y = 0; x < n && y < m; ) {
+    if (pairs(x, y)) {
+      keptAs[x] = y;
+      keeps[y] = x;
+      x++;
+      y++;
+    } else if (lengths[(x + 1) * w + y] >= lengths[x * w + y + 1]) x++;
+    else y++;
+  }
+  return [keptAs, keeps];
+}
+
+function positions(lines: readonly string[]): Map<string, number[]> {
+  const at = new Map<string, number[]>();
+  lines.forEach((key, n) => {
+    if (key === '') return;
+    const list = at.get(key);
+    if (list) list.push(n);
+    else at.set(key, [n]);
+  });
+  return at;
+}
+
+function last(list: readonly number[] | undefined): number {
+  return list ? list[list.length - 1] : -1;
+}
+
+/** The index of the first item of an ascending list that is at least `from`. */
+function lowerBound(list: readonly number[], from: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Readings no other beats (none stands no further on in both texts), least advanced first. */
+function frontier(readings: Reading[]): Reading[] {
+  readings.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const kept: Reading[] = [];
+  let lowestSketch = Infinity;
+  for (const r of readings) {
+    if (r[1] < lowestSketch) {
+      kept.push(r);
+      lowestSketch = r[1];
+    }
+  }
+  if (kept.length <= MAX_READINGS) return kept;
+  return kept
+    .map((r, n) => ({ r, n }))
+    .sort((a, b) => a.r[0] + a.r[1] - (b.r[0] + b.r[1]) || a.n - b.n)
+    .slice(0, MAX_READINGS)
+    .sort((a, b) => a.n - b.n)
+    .map(({ r }) => r);
+}
