@@ -165,20 +165,12 @@ export class LineGuard {
    */
   choose(row: Float32Array): number {
     if (!this.fresh.length) return this.bestAllowed(row);
-    // One pass finds the best token and those within FRESH_BIAS of the best seen so far.
-    let top = 0;
-    const near: number[] = [];
-    for (let id = 0; id < row.length; id++) {
-      if (row[id] > row[top]) top = id;
-      if (row[id] >= row[top] - FRESH_BIAS) near.push(id);
-    }
-    const best = this.allows(top) ? top : this.bestAllowed(row);
+    const best = this.bestAllowed(row);
     // Only tokens within FRESH_BIAS of the best allowed one can overtake it. Ties: the lower id.
     const floor = row[best] - FRESH_BIAS;
-    const candidates = best === top ? near : row.keys();
     let chosen = best;
     let score = row[best] + (this.writesFresh(best) ? FRESH_BIAS : 0);
-    for (const id of candidates) {
+    for (let id = 0; id < row.length; id++) {
       if (row[id] < floor || id === best) continue;
       const s = row[id] + (this.writesFresh(id) ? FRESH_BIAS : 0);
       if ((s > score || (s === score && id < chosen)) && this.allows(id)) {

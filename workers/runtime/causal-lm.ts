@@ -211,6 +211,13 @@ export function logSoftmax(row: Float32Array): Float32Array {
 
 export function argmax(row: Float32Array): number {
   let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+  let max = row[0];
+  for (let i = 1; i < row.length; i++) {
+    const v = row[i];
+    if (v > max) {
+      max = v;
+      best = i;
+    }
+  }
   return best;
 }
