@@ -18,27 +18,33 @@ function write(guard: LineGuard, text: string): void {
 }
 
 describe('line guard', () => {
-  it('lets the output keep, move, re-indent and drop lines of the original and the sketch', () => {
+  it('lets the output keep, move and drop lines of the original and the sketch', () => {
     const guard = charGuard('a();\nb();\n', 'c();\n  a();\n');
-    write(guard, '    c();\nb();\n');
+    write(guard, 'c();\nb();\n');
     assert.ok(guard.allows(0), 'the end is allowed where a line ends');
   });
 
-  it('refuses a line neither text has, and ending in the middle of a line', () => {
-    const guard = charGuard('const total = 1;\n', 'const count = 2;\n');
-    write(guard, 'const co');
-    assert.ok(!guard.allows('x'.charCodeAt(0)), 'no line starts "const cox"');
-    assert.ok(!guard.allows(0), '"const co" is not a whole line');
-    assert.ok(guard.allows('u'.charCodeAt(0)));
-    assert.ok(!guard.allows(1), 'blocked tokens are never allowed');
+  it('indents a line as one of the texts does, or shifts the sketch as its kept lines are shifted', () => {
+    // The sketch is pasted at column 0; its `a();` is the original's, indented by 2.
+    const original = 'if (x) {\n  a();\n  b();\n}\n';
+    const sketch = 'a();\nc();\n';
+    const guard = charGuard(original, sketch);
+    write(guard, 'if (x) {\n  a();\n  c();\n');
+    assert.ok(!guard.allows('b'.charCodeAt(0)), '`b();` only as the original indents it');
+    write(guard, '  b();\n');
+    const three = charGuard(original, sketch);
+    write(three, 'if (x) {\n  a();\n   ');
+    assert.ok(!three.allows('c'.charCodeAt(0)), 'no line is indented by 3');
+    assert.ok(three.allows('\n'.charCodeAt(0)), 'blanks alone make a blank line');
   });
 
   it('writes a distinctive line no more often than one text holds it, a short one as often as both', () => {
     const original = '  multiply(number) {\n  }\n';
     const sketch = '  multiply(number) {\n  }\n  divide(number) {\n  }\n';
     const guard = charGuard(original, sketch);
-    write(guard, 'multiply(number) {\n}\n');
+    write(guard, '  multiply(number) {\n  }\n');
     // In both texts, it is the same line kept: once, not twice. `divide` may still come.
+    write(guard, '  ');
     assert.ok(!guard.allows('m'.charCodeAt(0)));
     assert.ok(guard.allows('d'.charCodeAt(0)));
     const short = charGuard('}\n', '}\n}\n');

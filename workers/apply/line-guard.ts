@@ -32,15 +32,23 @@ const TOP_CANDIDATES = 32;
 const DISTINCT_LINE_BYTES = 16;
 
 export class LineGuard {
-  /** Distinct lines (trimmed) that may still be written, sorted for prefix search. */
-  private readonly keys: string[];
-  /** Sketch lines the original lacks (the new code) not yet written, sorted. */
+  /**
+   * Shapes of the lines that may still be written: indentation and the trimmed line. A line may
+   * take the indentation it has in the original or in the sketch, or the sketch's shifted the
+   * way the sketch's kept lines are shifted from the original's (a snippet pasted at column 0).
+   * Sorted for prefix search.
+   */
+  private readonly shapes: string[];
+  /** Shapes of the sketch's lines the original lacks (the new code) not yet written, sorted. */
   private readonly fresh: string[];
+  /** Each shape's line (trimmed), and each line's shapes. */
+  private readonly keyOf = new Map<string, string>();
+  private readonly shapesOf = new Map<string, string[]>();
   /** How many more times each line may be written. */
   private readonly left = new Map<string, number>();
   /** The output's unfinished last line, as bytes. */
   private partial = '';
-  /** Longest run of blanks allowed at either end of a line: the inputs' longest, plus a re-indent. */
+  /** Longest run of blanks allowed after a line or alone on one: the inputs' longest, plus a re-indent. */
   private readonly maxBlanks: number;
   /** Which lines the order of the two texts still allows (merge-order.ts). */
   private readonly order: MergeOrder;
@@ -61,31 +69,47 @@ export class LineGuard {
     private readonly eos: number,
     private readonly blocked: ReadonlySet<number>,
   ) {
+    const original = texts.original.map(toBytes);
+    const sketch = texts.sketch.map(toBytes);
     let blanks = 0;
     const count = (lines: readonly string[]) => {
       const counts = new Map<string, number>();
       for (const line of lines) {
-        const bytes = toBytes(line);
-        const key = trim(bytes);
+        const key = trim(line);
         counts.set(key, (counts.get(key) ?? 0) + 1);
-        blanks = Math.max(blanks, bytes.length - trimStart(bytes).length, bytes.length - trimEnd(bytes).length);
+        blanks = Math.max(blanks, line.length - trimStart(line).length, line.length - trimEnd(line).length);
       }
       return counts;
     };
-    const inOriginal = count(texts.original);
-    const inSketch = count(texts.sketch);
-    const keysOf = (lines: readonly string[]) => lines.map((l) => trim(toBytes(l)));
-    this.order = new MergeOrder(keysOf(texts.original), keysOf(texts.sketch));
+    const inOriginal = count(original);
+    const inSketch = count(sketch);
+    this.order = new MergeOrder(original.map(trim), sketch.map(trim));
     for (const key of new Set([...inOriginal.keys(), ...inSketch.keys()])) {
       const o = inOriginal.get(key) ?? 0;
       const k = inSketch.get(key) ?? 0;
       // A distinctive line in both texts is one line kept; a short or common one may be in both.
       this.left.set(key, key.length >= DISTINCT_LINE_BYTES && /[A-Za-z0-9]/.test(key) ? Math.max(o, k) : o + k);
     }
-    this.keys = [...this.left.keys()].sort();
-    this.fresh = [...inSketch.keys()].filter((k) => k !== '' && !inOriginal.has(k)).sort();
+    const addShape = (indent: string, key: string) => {
+      const shape = indent + key;
+      if (key === '' || this.keyOf.has(shape)) return;
+      this.keyOf.set(shape, key);
+      const list = this.shapesOf.get(key);
+      if (list) list.push(shape);
+      else this.shapesOf.set(key, [shape]);
+    };
+    for (const line of original) addShape(indentOf(line), trim(line));
+    const shifts = indentShifts(original, sketch, this.order.pairs());
+    for (const line of sketch) {
+      for (const shift of shifts) {
+        const indent = shift(indentOf(line));
+        if (indent !== null) addShape(indent, trim(line));
+      }
+    }
+    this.shapes = [...this.keyOf.keys()].sort();
+    this.fresh = this.shapes.filter((shape) => !inOriginal.has(this.keyOf.get(shape)!));
     this.maxBlanks = blanks + REINDENT_BLANKS;
-    for (const key of this.keys) {
+    for (const key of this.left.keys()) {
       if (key === '') continue;
       const at = this.order.lastPositions(key);
       if (at.original >= 0) (this.lastInOriginal[at.original] ??= []).push(key);
@@ -96,8 +120,10 @@ export class LineGuard {
   /** Whether writing `id` next keeps the output made of allowed lines. */
   allows(id: number): boolean {
     if (id === this.eos) {
-      const last = trim(this.partial);
-      return last === '' || ((this.left.get(last) ?? 0) > 0 && this.order.allows(last));
+      const last = trimEnd(this.partial);
+      if (last === '') return true;
+      const key = this.keyOf.get(last);
+      return key !== undefined && (this.left.get(key) ?? 0) > 0 && this.order.allows(key);
     }
     if (this.blocked.has(id)) return false;
     const text = this.partial + this.tokenText(id);
@@ -105,7 +131,8 @@ export class LineGuard {
     let used: Map<string, number> | null = null;
     let order = this.order;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      const line = trim(text.slice(start, nl));
+      const line = this.lineKey(text.slice(start, nl));
+      if (line === undefined) return false;
       const already = used?.get(line) ?? 0;
       if ((this.left.get(line) ?? 0) - already <= 0 || !order.allows(line)) return false;
       (used ??= new Map()).set(line, already + 1);
@@ -117,12 +144,15 @@ export class LineGuard {
       }
     }
     const last = text.slice(start);
-    const rest = trimStart(last);
-    if (last.length - rest.length > this.maxBlanks || rest.length - trimEnd(rest).length > this.maxBlanks) return false;
-    if (rest === '' || this.isOpenPrefix(rest)) return true;
+    const whole = trimEnd(last);
+    // Blanks alone: the indentation of a line to come, or a blank line.
+    if (whole === '') return this.isOpenPrefix(last) || (last.length <= this.maxBlanks && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0);
+    if (this.isOpenPrefix(last)) return true;
+    if (whole === last) return false;
     // Trailing blanks after a whole line are fine; the newline comes next.
-    const whole = trimEnd(rest);
-    return whole !== rest && (this.left.get(whole) ?? 0) - (used?.get(whole) ?? 0) > 0 && order.allows(whole);
+    if (last.length - whole.length > this.maxBlanks) return false;
+    const key = this.keyOf.get(whole);
+    return key !== undefined && (this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key);
   }
 
   /** Records that `id` was written. */
@@ -131,7 +161,8 @@ export class LineGuard {
     const text = this.partial + this.tokenText(id);
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      const line = trim(text.slice(start, nl));
+      const raw = text.slice(start, nl);
+      const line = this.lineKey(raw) ?? trim(raw);
       const left = (this.left.get(line) ?? 0) - 1;
       this.left.set(line, left);
       if (left === 0) this.close(line);
@@ -140,6 +171,12 @@ export class LineGuard {
       start = nl + 1;
     }
     this.partial = text.slice(start);
+  }
+
+  /** The line (trimmed) a written line is, if its shape is one allowed; blank lines are ''. */
+  private lineKey(raw: string): string | undefined {
+    const whole = trimEnd(raw);
+    return whole === '' ? '' : this.keyOf.get(whole);
   }
 
   /** Closes the lines the order has left behind in both texts since the last look. */
@@ -205,24 +242,25 @@ export class LineGuard {
     const text = this.partial + this.tokenText(id);
     const nl = text.indexOf('\n');
     if (nl >= 0) {
-      const line = trim(text.slice(0, nl));
+      const line = trimEnd(text.slice(0, nl));
       return line !== '' && binaryHas(this.fresh, line);
     }
-    const rest = trimStart(text);
-    return rest !== '' && this.isOpenPrefix(rest, this.fresh);
+    return trimEnd(text) !== '' && this.isOpenPrefix(text, this.fresh);
   }
 
-  /** Whether some line that may still be written starts with `prefix` (`keys`: open lines only). */
-  private isOpenPrefix(prefix: string, keys = this.keys): boolean {
+  /** Whether some shape that may still be written starts with `prefix` (`keys`: open shapes only). */
+  private isOpenPrefix(prefix: string, keys = this.shapes): boolean {
     const at = lowerBound(keys, prefix);
     return at < keys.length && keys[at].startsWith(prefix);
   }
 
-  /** Takes a line that may not be written again out of the sorted lists. */
+  /** Takes a line that may not be written again (all its shapes) out of the sorted lists. */
   private close(key: string): void {
-    for (const keys of [this.keys, this.fresh]) {
-      const at = lowerBound(keys, key);
-      if (keys[at] === key) keys.splice(at, 1);
+    for (const shape of this.shapesOf.get(key) ?? []) {
+      for (const keys of [this.shapes, this.fresh]) {
+        const at = lowerBound(keys, shape);
+        if (keys[at] === shape) keys.splice(at, 1);
+      }
     }
   }
 }
@@ -255,6 +293,36 @@ function topIds(row: Float32Array, n: number): number[] {
     if (ids.length > n) ids.pop();
   }
   return ids;
+}
+
+/** A line's leading blanks. */
+function indentOf(line: string): string {
+  return line.slice(0, line.length - trimStart(line).length);
+}
+
+/**
+ * Ways to re-indent a sketch line: unchanged, and each shift that takes a kept line (paired with
+ * the original's, merge-order.ts) from its indentation in the sketch to the original's, when
+ * both are runs of one blank character. Each maps an indentation to the shifted one, or null.
+ */
+function indentShifts(original: readonly string[], sketch: readonly string[], pairs: readonly (readonly [number, number])[]): ((indent: string) => string | null)[] {
+  const shifts: ((indent: string) => string | null)[] = [(indent) => indent];
+  const seen = new Set<string>();
+  for (const [p, q] of pairs) {
+    const to = indentOf(original[p]);
+    const from = indentOf(sketch[q]);
+    const char = (to || from)[0];
+    if (to === from || !sameChar(to, char) || !sameChar(from, char) || seen.has(char + (to.length - from.length))) continue;
+    const delta = to.length - from.length;
+    seen.add(char + delta);
+    shifts.push((indent) => (sameChar(indent, char) && indent.length + delta >= 0 ? char.repeat(indent.length + delta) : null));
+  }
+  return shifts;
+}
+
+function sameChar(s: string, char: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s[i] !== char) return false;
+  return true;
 }
 
 /** A string's UTF-8 bytes, one char per byte. */

@@ -87,6 +87,15 @@ export class MergeOrder {
     return [first];
   }
 
+  /** The pairs of kept lines: [original position, sketch position], in order. */
+  pairs(): [number, number][] {
+    const pairs: [number, number][] = [];
+    this.keptAs.forEach((q, p) => {
+      if (q >= 0) pairs.push([p, q]);
+    });
+    return pairs;
+  }
+
   /** An independent copy (to try lines without committing them). */
   clone(): MergeOrder {
     const copy = Object.create(MergeOrder.prototype) as MergeOrder;
