@@ -1,14 +1,16 @@
 /**
  * Constrained decoding for apply. The updated file is made of lines of the original and of the
- * sketch: kept, moved, re-indented or dropped, never invented, and no line more often than the two
- * hold it. The guard lets greedy decoding choose only tokens that keep the output such a
- * file; among those, the model still chooses every token. It stops the model copying elision
- * markers, writing lines neither text has, and repeating a block over and over. Close calls lean
- * towards the sketch's new lines (FRESH_BIAS).
+ * sketch: kept, re-indented or dropped, never invented, each text's lines in their order
+ * (merge-order.ts), and no line more often than the two hold it. The guard lets greedy decoding
+ * choose only tokens that keep the output such a file; among those, the model still chooses every
+ * token. It stops the model copying elision markers, writing lines neither text has, repeating a
+ * block, and going back to a block it has passed. Close calls lean towards the sketch's new lines
+ * (FRESH_BIAS).
  *
- * Lines are compared without their leading and trailing whitespace, so re-indenting a pasted
- * snippet stays possible. Text is handled as bytes (one char per byte), since a token may hold
- * part of a multi-byte character.
+ * Lines are compared without their leading and trailing whitespace; a line's indentation is one
+ * it has in either text, or the sketch's shifted the way its kept lines are (a snippet pasted at
+ * column 0 takes the file's indentation). Text is handled as bytes (one char per byte), since a
+ * token may hold part of a multi-byte character.
  */
 import { argmax } from '../runtime/causal-lm';
 import { MergeOrder } from './merge-order';
