@@ -19,9 +19,17 @@ function write(guard: LineGuard, text: string): void {
 
 describe('line guard', () => {
   it('lets the output keep, move and drop lines of the original and the sketch', () => {
-    const guard = charGuard('a();\nb();\n', 'c();\n  a();\n');
+    const guard = charGuard('a();\nb();\nd();\n', 'c();\nb();\n');
     write(guard, 'c();\nb();\n');
     assert.ok(guard.allows(0), 'the end is allowed where a line ends');
+  });
+
+  it('does not end before the sketch\'s last line of code', () => {
+    const guard = charGuard('a();\nb();\n', 'a();\nc();\n}\n');
+    write(guard, 'a();\nb();\n');
+    assert.ok(!guard.allows(0));
+    write(guard, 'c();\n');
+    assert.ok(guard.allows(0), 'a closing `}` is not code the output must reach');
   });
 
   it('indents a line as one of the texts does, or shifts the sketch as its kept lines are shifted', () => {
@@ -61,7 +69,7 @@ describe('line guard', () => {
     assert.ok(!guard.allows('a'.charCodeAt(0)), '`save(a);` is behind: the model lost its place');
     assert.ok(guard.allows('b'.charCodeAt(0)));
     write(guard, 'b);\n');
-    assert.ok(guard.allows(0));
+    assert.ok(!guard.allows(0), 'the sketch\'s last line is still to come');
     // The sketch is still read from after `load(b);`: its `save(b, true);` may come too.
     assert.ok(guard.allows('s'.charCodeAt(0)));
   });

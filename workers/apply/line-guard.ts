@@ -122,6 +122,8 @@ export class LineGuard {
   /** Whether writing `id` next keeps the output made of allowed lines. */
   allows(id: number): boolean {
     if (id === this.eos) {
+      // The end comes after the sketch's last line of code, on a line of its own.
+      if (!this.order.passedSketch()) return false;
       const last = trimEnd(this.partial);
       if (last === '') return true;
       const key = this.keyOf.get(last);

@@ -30,11 +30,14 @@ export class MergeOrder {
   private readonly keptAs: Int32Array;
   private readonly keeps: Int32Array;
   private readings: Reading[] = [[0, 0]];
+  /** The sketch's last line of code (-1: none). */
+  private readonly lastSketchCode: number;
 
   constructor(original: readonly string[], sketch: readonly string[]) {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch);
+    this.lastSketchCode = sketch.findLastIndex(isCode);
   }
 
   /** How far the least advanced reading stands in each text: lines before are behind every reading. */
@@ -46,6 +49,15 @@ export class MergeOrder {
       sketch = Math.min(sketch, j);
     }
     return { original, sketch };
+  }
+
+  /**
+   * Whether some reading has passed the sketch's last line of code: before that, the output
+   * would end without the sketch's last line.
+   */
+  passedSketch(): boolean {
+    for (const [, j] of this.readings) if (j > this.lastSketchCode) return true;
+    return false;
   }
 
   /** Whether the line `key` may come next. */
@@ -133,7 +145,7 @@ function matchLines(a: readonly string[], b: readonly string[]): [Int32Array, In
   const inA = once(a);
   const inB = once(b);
   const pairs = (x: number, y: number) =>
-    a[x] === b[y] && a[x].length >= 4 && /[A-Za-z0-9]/.test(a[x]) && inA.get(a[x]) === 1 && inB.get(b[y]) === 1;
+    a[x] === b[y] && isCode(a[x]) && inA.get(a[x]) === 1 && inB.get(b[y]) === 1;
   // lengths[x * (m + 1) + y]: LCS of a[x..] and b[y..].
   const w = m + 1;
   const lengths = new Int32Array((n + 1) * w);
@@ -153,6 +165,11 @@ function matchLines(a: readonly string[], b: readonly string[]): [Int32Array, In
     else y++;
   }
   return [keptAs, keeps];
+}
+
+/** A line of code, not bare punctuation like `}` or `});`. */
+function isCode(key: string): boolean {
+  return key.length >= 4 && /[A-Za-z0-9]/.test(key);
 }
 
 function positions(lines: readonly string[]): Map<string, number[]> {
