@@ -9,6 +9,7 @@
  * other two. `all` runs continue and heldout. A case passes when the output
  * equals the expected file with trailing whitespace of each line and trailing blank lines ignored.
  * Each case runs speculative and --plain; outputs must be identical, and tokens/s are compared.
+ * `guardAllowsExpected` counts the cases whose expected file the line guard lets be written at all.
  * Timings on a shared machine vary from run to run (the same case has taken up to 2.8x longer);
  * `--repeat N` runs each case N times both ways and keeps the fastest of each.
  */
@@ -16,6 +17,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyEdit, type ApplyResult } from '../workers/apply/apply-edit';
+import { isElisionMarker } from '../workers/apply/apply-input';
+import { LineGuard, toBytes } from '../workers/apply/line-guard';
 import { CausalLm } from '../workers/runtime/causal-lm';
 import { modelSourceFor } from '../workers/runtime/model-source';
 import { percentile, round } from './stats';
@@ -52,6 +55,22 @@ function loadSuite(name: string): Case[] {
     throw new Error(`${file} not found; make it with: /usr/bin/python3 training/apply/version_pairs.py --out training/out/apply --split ${name} && /usr/bin/python3 training/apply/eval_cases.py --pairs ${pairs} --out ${file}`);
   }
   return JSON.parse(readFileSync(file, 'utf8')) as Case[];
+}
+
+/**
+ * Whether the line guard lets the expected file be written (over the whole file, one byte per
+ * step): the cases it refuses cannot match whatever the model does, so this bounds exact match.
+ */
+function guardAllows(c: Case): boolean {
+  const sketch = c.sketch.split('\n').filter((l) => !isElisionMarker(l));
+  const guard = new LineGuard({ original: c.original.split('\n'), sketch }, (id) => String.fromCharCode(id), 0, new Set());
+  const text = toBytes(normalise(c.expected) + '\n');
+  for (let i = 0; i < text.length; i++) {
+    const id = text.charCodeAt(i);
+    if (id === 0 || !guard.allows(id)) return false;
+    guard.push(id);
+  }
+  return guard.allows(0);
 }
 
 async function runSuite(lm: CausalLm, cases: Case[], withPlain: boolean, repeat: number) {
@@ -91,6 +110,7 @@ async function runSuite(lm: CausalLm, cases: Case[], withPlain: boolean, repeat:
     cases: cases.length,
     exactMatch: round((100 * exact) / cases.length),
     exact,
+    guardAllowsExpected: cases.filter(guardAllows).length,
     errors,
     ...(withPlain ? { identicalToPlain: `${identical}/${cases.length - errors}` } : {}),
     tokensPerSecond: round((1000 * specTokens) / specMs),

@@ -46,7 +46,7 @@ describe('line guard', () => {
     assert.ok(three.allows('\n'.charCodeAt(0)), 'blanks alone make a blank line');
   });
 
-  it('writes a distinctive line no more often than one text holds it, a short one as often as both', () => {
+  it('writes a line the sketch keeps from the original once, others as often as both texts hold them', () => {
     const original = '  multiply(number) {\n  }\n';
     const sketch = '  multiply(number) {\n  }\n  divide(number) {\n  }\n';
     const guard = charGuard(original, sketch);

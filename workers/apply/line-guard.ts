@@ -1,7 +1,8 @@
 /**
  * Constrained decoding for apply. The updated file is made of lines of the original and of the
  * sketch: kept, re-indented or dropped, never invented, each text's lines in their order
- * (merge-order.ts), and no line more often than the two hold it. The guard lets greedy decoding
+ * (merge-order.ts), and no line more often than the two hold it (a line the sketch keeps from the
+ * original counts once). The guard lets greedy decoding
  * choose only tokens that keep the output such a file; among those, the model still chooses every
  * token. It stops the model copying elision markers, writing lines neither text has, repeating a
  * block, and going back to a block it has passed. Close calls lean towards the sketch's new lines
@@ -25,13 +26,6 @@ const REINDENT_BLANKS = 8;
 const FRESH_BIAS = 3;
 /** Candidates ranked by a partial selection before one pass over the whole row. */
 const TOP_CANDIDATES = 32;
-/**
- * Lines at least this long (with a letter or digit) are distinctive: one found in both the
- * original and the sketch is the same line kept, so it may be written as often as the text holding
- * it more often has it. Shorter ones (`}`, `return this;`) may come from both. Chosen on the
- * valid suite (any length from 12 to 32 scored the same).
- */
-const DISTINCT_LINE_BYTES = 16;
 
 export class LineGuard {
   /**
@@ -86,11 +80,12 @@ export class LineGuard {
     const inOriginal = count(original);
     const inSketch = count(sketch);
     this.order = new MergeOrder(original.map(trim), sketch.map(trim));
+    // A line the sketch keeps from the original (paired by the order) is one line, not two.
+    const kept = new Set(this.order.pairs().map(([p]) => trim(original[p])));
     for (const key of new Set([...inOriginal.keys(), ...inSketch.keys()])) {
       const o = inOriginal.get(key) ?? 0;
       const k = inSketch.get(key) ?? 0;
-      // A distinctive line in both texts is one line kept; a short or common one may be in both.
-      this.left.set(key, key.length >= DISTINCT_LINE_BYTES && /[A-Za-z0-9]/.test(key) ? Math.max(o, k) : o + k);
+      this.left.set(key, o + k - (kept.has(key) ? 1 : 0));
     }
     const addShape = (indent: string, key: string) => {
       const shape = indent + key;

@@ -32,12 +32,14 @@ export class MergeOrder {
   private readings: Reading[] = [[0, 0]];
   /** The sketch's last line of code (-1: none). */
   private readonly lastSketchCode: number;
+  private sketchPassed: boolean;
 
   constructor(original: readonly string[], sketch: readonly string[]) {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch);
     this.lastSketchCode = sketch.findLastIndex(isCode);
+    this.sketchPassed = this.lastSketchCode < 0;
   }
 
   /** How far the least advanced reading stands in each text: lines before are behind every reading. */
@@ -53,11 +55,11 @@ export class MergeOrder {
 
   /**
    * Whether some reading has passed the sketch's last line of code: before that, the output
-   * would end without the sketch's last line.
+   * would end without the sketch's last line. Once true it stays true, even if that reading is
+   * later dropped for one standing less far on (which allows more lines, but not this).
    */
   passedSketch(): boolean {
-    for (const [, j] of this.readings) if (j > this.lastSketchCode) return true;
-    return false;
+    return this.sketchPassed;
   }
 
   /** Whether the line `key` may come next. */
@@ -81,6 +83,7 @@ export class MergeOrder {
         next.push([p >= i ? p + 1 : i, q + 1]);
       }
     }
+    for (const [, j] of next) if (j > this.lastSketchCode) this.sketchPassed = true;
     this.readings = frontier(next);
   }
 
