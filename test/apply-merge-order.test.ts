@@ -45,6 +45,25 @@ describe('merge order', () => {
     assert.ok(!order.allows('// Adds n'));
   });
 
+  it('does not skip the sketch\'s code, but may leave out its comments and punctuation', () => {
+    const sketch = lines('// Added two tests\ntest(a) {\nrun(a);\n}\ntest(b) {\nrun(b);\n}');
+    const order = new MergeOrder(lines('setup();'), sketch);
+    write(order, 'setup();\ntest(a) {');
+    assert.ok(!order.allows('test(b) {'), 'a jump to the next test would drop `run(a);`');
+    write(order, 'run(a);');
+    assert.ok(order.allows('test(b) {'), 'a `}` may be left out');
+    write(order, '}\ntest(b) {\nrun(b);\n}');
+  });
+
+  it('keeps a reading that passed a required line over one that did not, though it stands further on', () => {
+    // `x = 0;` is in both texts but not paired (twice in the original): written at the reset, the
+    // sketch's copy may be the one written, which lets the sketch's `exp()` come next.
+    const original = lines('init() {\nx = 0;\n}\nreset() {\nx = 0;\n}');
+    const sketch = lines('x = 0;\nexp() {\n}');
+    const order = new MergeOrder(original, sketch);
+    write(order, 'init() {\n}\nreset() {\nx = 0;\n}\nexp() {\n}');
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

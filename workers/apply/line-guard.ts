@@ -34,9 +34,12 @@ export class LineGuard {
    * way the sketch's kept lines are shifted from the original's (a snippet pasted at column 0).
    * Sorted for prefix search.
    */
-  private readonly shapes: string[];
-  /** Shapes of the sketch's lines the original lacks (the new code) not yet written, sorted. */
-  private readonly fresh: string[];
+  private shapes: string[];
+  /** Shapes of the sketch's lines the original lacks (the new code) that may still be written, sorted. */
+  private fresh: string[];
+  /** All shapes, and those of the new code, sorted: what `shapes` and `fresh` are drawn from. */
+  private readonly allShapes: string[];
+  private readonly allFresh: string[];
   /** Each shape's line (trimmed), and each line's shapes. */
   private readonly keyOf = new Map<string, string>();
   private readonly shapesOf = new Map<string, string[]>();
@@ -48,10 +51,6 @@ export class LineGuard {
   private readonly maxBlanks: number;
   /** Which lines the order of the two texts still allows (merge-order.ts). */
   private readonly order: MergeOrder;
-  /** Keys by their last position in the original and in the sketch, to close those left behind. */
-  private readonly lastInOriginal: string[][] = [];
-  private readonly lastInSketch: string[][] = [];
-  private reach = { original: 0, sketch: 0 };
 
   /**
    * @param texts the lines of the original and of the sketch (elision markers left out)
@@ -103,15 +102,12 @@ export class LineGuard {
         if (indent !== null) addShape(indent, trim(line));
       }
     }
-    this.shapes = [...this.keyOf.keys()].sort();
-    this.fresh = this.shapes.filter((shape) => !inOriginal.has(this.keyOf.get(shape)!));
+    this.allShapes = [...this.keyOf.keys()].sort();
+    this.allFresh = this.allShapes.filter((shape) => !inOriginal.has(this.keyOf.get(shape)!));
     this.maxBlanks = blanks + REINDENT_BLANKS;
-    for (const key of this.left.keys()) {
-      if (key === '') continue;
-      const at = this.order.lastPositions(key);
-      if (at.original >= 0) (this.lastInOriginal[at.original] ??= []).push(key);
-      if (at.sketch >= 0) (this.lastInSketch[at.sketch] ??= []).push(key);
-    }
+    this.shapes = this.allShapes;
+    this.fresh = this.allFresh;
+    this.reopen();
   }
 
   /** Whether writing `id` next keeps the output made of allowed lines. */
@@ -162,37 +158,37 @@ export class LineGuard {
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       const raw = text.slice(start, nl);
       const line = this.lineKey(raw) ?? trim(raw);
-      const left = (this.left.get(line) ?? 0) - 1;
-      this.left.set(line, left);
-      if (left === 0) this.close(line);
+      this.left.set(line, (this.left.get(line) ?? 0) - 1);
       this.order.push(line);
-      this.closeLeftBehind();
       start = nl + 1;
     }
+    if (start > 0) this.reopen();
     this.partial = text.slice(start);
+  }
+
+  /**
+   * Keeps in the sorted lists only the shapes of lines that may come next (count left, and the
+   * order allows them), so a line begun can always be finished.
+   */
+  private reopen(): void {
+    const open = new Map<string, boolean>();
+    const isOpen = (shape: string) => {
+      const key = this.keyOf.get(shape)!;
+      let yes = open.get(key);
+      if (yes === undefined) {
+        yes = (this.left.get(key) ?? 0) > 0 && this.order.allows(key);
+        open.set(key, yes);
+      }
+      return yes;
+    };
+    this.shapes = this.allShapes.filter(isOpen);
+    this.fresh = this.allFresh.filter(isOpen);
   }
 
   /** The line (trimmed) a written line is, if its shape is one allowed; blank lines are ''. */
   private lineKey(raw: string): string | undefined {
     const whole = trimEnd(raw);
     return whole === '' ? '' : this.keyOf.get(whole);
-  }
-
-  /** Closes the lines the order has left behind in both texts since the last look. */
-  private closeLeftBehind(): void {
-    const was = this.reach;
-    const now = this.order.reach;
-    if (now.original === was.original && now.sketch === was.sketch) return;
-    const behind = (key: string) => {
-      const at = this.order.lastPositions(key);
-      if (at.original < now.original && at.sketch < now.sketch && (this.left.get(key) ?? 0) > 0) {
-        this.left.set(key, 0);
-        this.close(key);
-      }
-    };
-    for (let p = was.original; p < Math.min(now.original, this.lastInOriginal.length); p++) this.lastInOriginal[p]?.forEach(behind);
-    for (let q = was.sketch; q < Math.min(now.sketch, this.lastInSketch.length); q++) this.lastInSketch[q]?.forEach(behind);
-    this.reach = now;
   }
 
   /**
@@ -251,16 +247,6 @@ export class LineGuard {
   private isOpenPrefix(prefix: string, keys = this.shapes): boolean {
     const at = lowerBound(keys, prefix);
     return at < keys.length && keys[at].startsWith(prefix);
-  }
-
-  /** Takes a line that may not be written again (all its shapes) out of the sorted lists. */
-  private close(key: string): void {
-    for (const shape of this.shapesOf.get(key) ?? []) {
-      for (const keys of [this.shapes, this.fresh]) {
-        const at = lowerBound(keys, shape);
-        if (keys[at] === shape) keys.splice(at, 1);
-      }
-    }
   }
 }
 

@@ -4,12 +4,17 @@
  * lines of either skipped (deleted, replaced, or elided and kept outside the window). So once the
  * output has passed a line of the original, that line and those before it cannot come back, and
  * the same holds for the sketch. This is what stops a model that has lost its place among
- * near-identical blocks from writing an earlier block a second time.
+ * near-identical blocks from writing an earlier block a second time. The sketch's code is what
+ * the user asked for, so it is not skipped: a reading moves on in the sketch at most to its next
+ * required line (code that is not a comment; a chat model's note such as `// Refactored: ...`
+ * and bare punctuation may be left out). This stops a model jumping from one test or method of
+ * the sketch to a similar one further on, dropping those between.
  *
  * The output so far may fit several readings (a `}` could close either text's block), so the
  * order keeps every reading that no other one beats: a reading is where it stands in the original
- * and in the sketch, and one that stands no further on in either text allows everything another
- * allows. A line may come next when some reading finds it ahead in the original or in the sketch.
+ * and in the sketch, and one that stands no further on in either text, with no required sketch
+ * line between the two, allows everything the other allows. A line may come next when some
+ * reading may write it.
  *
  * Lines are keys: trimmed, so a re-indented line is the same line. Blank lines do not move a
  * reading. A line of code (not bare punctuation) found once in each text, where the two texts'
@@ -33,24 +38,17 @@ export class MergeOrder {
   /** The sketch's last line of code (-1: none). */
   private readonly lastSketchCode: number;
   private sketchPassed: boolean;
+  /** For each sketch position, the first required line at or after it (the sketch's length: none). */
+  private readonly nextRequired: Int32Array;
 
   constructor(original: readonly string[], sketch: readonly string[]) {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch);
     this.lastSketchCode = sketch.findLastIndex(isCode);
+    this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
+    for (let q = sketch.length - 1; q >= 0; q--) this.nextRequired[q] = isRequired(sketch[q]) ? q : this.nextRequired[q + 1];
     this.sketchPassed = this.lastSketchCode < 0;
-  }
-
-  /** How far the least advanced reading stands in each text: lines before are behind every reading. */
-  get reach(): { original: number; sketch: number } {
-    let original = Infinity;
-    let sketch = Infinity;
-    for (const [i, j] of this.readings) {
-      original = Math.min(original, i);
-      sketch = Math.min(sketch, j);
-    }
-    return { original, sketch };
   }
 
   /**
@@ -65,26 +63,35 @@ export class MergeOrder {
   /** Whether the line `key` may come next. */
   allows(key: string): boolean {
     if (key === '') return true;
-    const { original, sketch } = this.reach;
-    return last(this.inOriginal.get(key)) >= original || last(this.inSketch.get(key)) >= sketch;
+    return this.next(key).length > 0;
   }
 
   /** Records that the line `key` was written (it must be allowed). */
   push(key: string): void {
     if (key === '') return;
+    const next = this.next(key);
+    for (const [, j] of next) if (j > this.lastSketchCode) this.sketchPassed = true;
+    this.readings = frontier(next, (from, to) => this.nextRequired[from] >= to);
+  }
+
+  /** The readings after writing `key`. */
+  private next(key: string): Reading[] {
     const next: Reading[] = [];
     for (const [i, j] of this.readings) {
+      // The sketch is read on no further than its next required line.
+      const limit = this.nextRequired[j];
       for (const p of this.candidates(this.inOriginal.get(key), i, this.keptAs, j)) {
         const q = this.keptAs[p];
+        if (q >= j && q > limit) continue;
         next.push([p + 1, q >= j ? q + 1 : j]);
       }
       for (const q of this.candidates(this.inSketch.get(key), j, this.keeps, i)) {
+        if (q > limit) continue;
         const p = this.keeps[q];
         next.push([p >= i ? p + 1 : i, q + 1]);
       }
     }
-    for (const [, j] of next) if (j > this.lastSketchCode) this.sketchPassed = true;
-    this.readings = frontier(next);
+    return next;
   }
 
   /**
@@ -117,11 +124,6 @@ export class MergeOrder {
     Object.assign(copy, this);
     copy.readings = this.readings.slice();
     return copy;
-  }
-
-  /** The last position of `key` in the original and in the sketch (-1 where absent). */
-  lastPositions(key: string): { original: number; sketch: number } {
-    return { original: last(this.inOriginal.get(key)), sketch: last(this.inSketch.get(key)) };
   }
 }
 
@@ -170,6 +172,14 @@ function matchLines(a: readonly string[], b: readonly string[]): [Int32Array, In
   return [keptAs, keeps];
 }
 
+/**
+ * A sketch line the output must not skip: code, not a comment (a chat model's sketch may carry a
+ * note such as `// Refactored: ...` that the file does not keep).
+ */
+function isRequired(key: string): boolean {
+  return isCode(key) && !/^(?:\/\/|\/\*|\*|#|<!--|--)/.test(key);
+}
+
 /** A line of code, not bare punctuation like `}` or `});`. */
 function isCode(key: string): boolean {
   return key.length >= 4 && /[A-Za-z0-9]/.test(key);
@@ -186,9 +196,6 @@ function positions(lines: readonly string[]): Map<string, number[]> {
   return at;
 }
 
-function last(list: readonly number[] | undefined): number {
-  return list ? list[list.length - 1] : -1;
-}
 
 /** The index of the first item of an ascending list that is at least `from`. */
 function lowerBound(list: readonly number[], from: number): number {
@@ -203,15 +210,13 @@ function lowerBound(list: readonly number[], from: number): number {
 }
 
 /** Readings no other beats (none stands no further on in both texts), least advanced first. */
-function frontier(readings: Reading[]): Reading[] {
+function frontier(readings: Reading[], passes: (from: number, to: number) => boolean): Reading[] {
   readings.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const kept: Reading[] = [];
-  let lowestSketch = Infinity;
   for (const r of readings) {
-    if (r[1] < lowestSketch) {
-      kept.push(r);
-      lowestSketch = r[1];
-    }
+    // A reading that stands no further on in either text, with nothing required between them in
+    // the sketch, allows all that r allows. Such a reading sorts before r.
+    if (!kept.some((k) => k[0] <= r[0] && k[1] <= r[1] && passes(k[1], r[1]))) kept.push(r);
   }
   if (kept.length <= MAX_READINGS) return kept;
   return kept
