@@ -53,6 +53,7 @@ describe('model runtime', () => {
 
   it('tokenizes and decodes text losslessly', () => {
     assert.equal(lm.decode(ids), CODE);
+    assert.equal(lm.decode([]), '', 'no tokens (an output deleted whole) is empty text');
   });
 
   it('never turns text that looks like a special token into one', () => {

@@ -134,6 +134,8 @@ export class CausalLm {
 
   /** Text of token ids; special tokens are dropped. */
   decode(ids: readonly number[]): string {
+    // The tokenizer refuses an empty list; an empty output (a window deleted whole) is ''.
+    if (!ids.length) return '';
     return this.tokenizer.decode([...ids], { skip_special_tokens: true });
   }
 
