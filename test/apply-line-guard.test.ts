@@ -41,9 +41,8 @@ describe('line guard', () => {
     assert.ok(!guard.allows('b'.charCodeAt(0)), '`b();` only as the original indents it');
     write(guard, '  b();\n');
     const three = charGuard(original, sketch);
-    write(three, 'if (x) {\n  a();\n   ');
-    assert.ok(!three.allows('c'.charCodeAt(0)), 'no line is indented by 3');
-    assert.ok(three.allows('\n'.charCodeAt(0)), 'blanks alone make a blank line');
+    write(three, 'if (x) {\n  a();\n  ');
+    assert.ok(!three.allows(' '.charCodeAt(0)), 'no line is indented by 3');
   });
 
   it('writes a line the sketch keeps from the original once, others as often as both texts hold them', () => {
@@ -74,13 +73,15 @@ describe('line guard', () => {
     assert.ok(guard.allows('s'.charCodeAt(0)));
   });
 
-  it('bounds blanks at either end of a line, so decoding cannot run on in spaces', () => {
-    const guard = charGuard('  a();\n', 'b();\n');
-    write(guard, ' '.repeat(10));
-    assert.ok(!guard.allows(' '.charCodeAt(0)), '11 leading blanks: the inputs have at most 2, plus 8');
-    const tail = charGuard('a();\n', 'a();\n');
-    write(tail, 'a();' + ' '.repeat(8));
-    assert.ok(!tail.allows(' '.charCodeAt(0)));
+  it('bounds blanks, so decoding cannot run on in spaces or blank lines', () => {
+    const guard = charGuard('  a();\n    \n\n  c();', 'b();');
+    write(guard, ' '.repeat(4));
+    assert.ok(!guard.allows(' '.charCodeAt(0)), 'no line, and no line of blanks alone, is longer');
+    write(guard, '\n\n');
+    assert.ok(!guard.allows('\n'.charCodeAt(0)), 'a third blank line in a row: the inputs have two at most');
+    const tail = charGuard('a();  \n', 'a();\n');
+    write(tail, 'a();' + ' '.repeat(2));
+    assert.ok(!tail.allows(' '.charCodeAt(0)), 'no more trailing blanks than the inputs have');
     assert.ok(tail.allows('\n'.charCodeAt(0)), 'trailing blanks after a whole line, then the newline');
   });
 

@@ -16,8 +16,6 @@
 import { argmax } from '../runtime/causal-lm';
 import { MergeOrder } from './merge-order';
 
-/** Blanks a line may gain at either end beyond the inputs' longest run (re-indenting a snippet). */
-const REINDENT_BLANKS = 8;
 /**
  * How much more (in logits) a token counts when it writes a new line of the sketch. A small model
  * tends to copy the original where the sketch changed a line; this tips close calls towards the
@@ -48,8 +46,12 @@ export class LineGuard {
   private readonly left = new Map<string, number>();
   /** The output's unfinished last line, as bytes. */
   private partial = '';
-  /** Longest run of blanks allowed after a line or alone on one: the inputs' longest, plus a re-indent. */
-  private readonly maxBlanks: number;
+  /** Longest run of blanks after a line, and longest line of blanks alone: as long as in the inputs. */
+  private readonly maxTrailing: number;
+  private readonly maxBlankLine: number;
+  /** Blank lines in a row at most (the inputs' longest run), and how many end the output now. */
+  private readonly maxBlankRun: number;
+  private blankRun = 0;
   /** Which lines the order of the two texts still allows (merge-order.ts). */
   private readonly order: MergeOrder;
 
@@ -67,13 +69,15 @@ export class LineGuard {
   ) {
     const original = texts.original.map(toBytes);
     const sketch = texts.sketch.map(toBytes);
-    let blanks = 0;
+    let trailing = 0;
+    let blankLine = 0;
     const count = (lines: readonly string[]) => {
       const counts = new Map<string, number>();
       for (const line of lines) {
         const key = trim(line);
         counts.set(key, (counts.get(key) ?? 0) + 1);
-        blanks = Math.max(blanks, line.length - trimStart(line).length, line.length - trimEnd(line).length);
+        if (key === '') blankLine = Math.max(blankLine, line.length);
+        else trailing = Math.max(trailing, line.length - trimEnd(line).length);
       }
       return counts;
     };
@@ -105,7 +109,9 @@ export class LineGuard {
     }
     this.allShapes = [...this.keyOf.keys()].sort();
     this.allFresh = this.allShapes.filter((shape) => !inOriginal.has(this.keyOf.get(shape)!));
-    this.maxBlanks = blanks + REINDENT_BLANKS;
+    this.maxTrailing = trailing;
+    this.maxBlankLine = blankLine;
+    this.maxBlankRun = Math.max(1, longestBlankRun(original), longestBlankRun(sketch));
     this.shapes = this.allShapes;
     this.fresh = this.allFresh;
     this.reopen();
@@ -126,27 +132,36 @@ export class LineGuard {
     let start = 0;
     let used: Map<string, number> | null = null;
     let order = this.order;
+    let blankRun = this.blankRun;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       const line = this.lineKey(text.slice(start, nl));
       if (line === undefined) return false;
+      blankRun = line === '' ? blankRun + 1 : 0;
+      if (blankRun > this.maxBlankRun) return false;
       const already = used?.get(line) ?? 0;
       if ((this.left.get(line) ?? 0) - already <= 0 || !order.allows(line)) return false;
       (used ??= new Map()).set(line, already + 1);
       start = nl + 1;
-      // A token that ends more than one line: try the rest of it against the order that follows.
-      if (text.indexOf('\n', start) >= 0) {
+      // More after the line ends: try it against the order that follows.
+      if (start < text.length) {
         if (order === this.order) order = order.clone();
         order.push(line);
       }
     }
     const last = text.slice(start);
     const whole = trimEnd(last);
+    // A token that ended a line starts the next one: its prefix is checked against the lines that
+    // may follow that one (the sorted lists hold those that may follow the output so far).
+    const opens = (prefix: string) => (start > 0 ? this.opensAfter(prefix, order, used) : this.isOpenPrefix(prefix));
     // Blanks alone: the indentation of a line to come, or a blank line.
-    if (whole === '') return this.isOpenPrefix(last) || (last.length <= this.maxBlanks && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0);
-    if (this.isOpenPrefix(last)) return true;
+    if (whole === '') {
+      if (opens(last)) return true;
+      return last.length <= this.maxBlankLine && blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0;
+    }
+    if (opens(last)) return true;
     if (whole === last) return false;
     // Trailing blanks after a whole line are fine; the newline comes next.
-    if (last.length - whole.length > this.maxBlanks) return false;
+    if (last.length - whole.length > this.maxTrailing) return false;
     const key = this.keyOf.get(whole);
     return key !== undefined && (this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key);
   }
@@ -159,6 +174,7 @@ export class LineGuard {
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       const raw = text.slice(start, nl);
       const line = this.lineKey(raw) ?? trim(raw);
+      this.blankRun = line === '' ? this.blankRun + 1 : 0;
       this.left.set(line, (this.left.get(line) ?? 0) - 1);
       this.order.push(line);
       start = nl + 1;
@@ -244,6 +260,18 @@ export class LineGuard {
     return trimEnd(text) !== '' && this.isOpenPrefix(text, this.fresh);
   }
 
+  /**
+   * Whether some line that may come next, once the token's lines are written (`order` after
+   * them, `used` their counts), starts with `prefix`.
+   */
+  private opensAfter(prefix: string, order: MergeOrder, used: Map<string, number> | null): boolean {
+    for (let at = lowerBound(this.allShapes, prefix); at < this.allShapes.length && this.allShapes[at].startsWith(prefix); at++) {
+      const key = this.keyOf.get(this.allShapes[at])!;
+      if ((this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key)) return true;
+    }
+    return false;
+  }
+
   /** Whether some shape that may still be written starts with `prefix` (`keys`: open shapes only). */
   private isOpenPrefix(prefix: string, keys = this.shapes): boolean {
     const at = lowerBound(keys, prefix);
@@ -279,6 +307,17 @@ function topIds(row: Float32Array, n: number): number[] {
     if (ids.length > n) ids.pop();
   }
   return ids;
+}
+
+/** The most blank (or whitespace-only) lines in a row. */
+function longestBlankRun(lines: readonly string[]): number {
+  let longest = 0;
+  let run = 0;
+  for (const line of lines) {
+    run = trim(line) === '' ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
 }
 
 /** A line's leading blanks. */
