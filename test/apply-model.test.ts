@@ -10,6 +10,8 @@ import { ApplyInputError } from '../workers/apply/apply-input';
 import { AbortedError, argmax, CausalLm } from '../workers/runtime/causal-lm';
 import { modelSourceFor } from '../workers/runtime/model-source';
 import { ModelClient } from '../workers/model-client';
+import { LineGuard } from '../workers/apply/line-guard';
+import { decodeApply } from '../workers/apply/speculative-decode';
 
 const SERVICE = `export class UserService {
   constructor(db) {
@@ -93,6 +95,15 @@ describe('apply model', () => {
       assert.ok(spec.result.forwardPasses * 3 < plain.result.forwardPasses, `${c.name}: ${spec.result.forwardPasses} vs ${plain.result.forwardPasses} passes`);
     }
     assert.ok(finished >= 2, `${finished} of ${CASES.length} cases finished`);
+  });
+
+  it('a dead end of the line guard is not a finished file', async () => {
+    // Every token but the end is blocked, and the end may not come before the sketch's line.
+    const blocked = new Set(Array.from({ length: lm.vocabSize }, (_, id) => id).filter((id) => id !== lm.special.eos));
+    const guard = new LineGuard({ original: ['a();'], sketch: ['b();'] }, (id) => Buffer.from(lm.tokenBytes[id]).toString('latin1'), lm.special.eos, blocked);
+    const prompt = [lm.special.original, ...lm.encode('a();\n'), lm.special.sketch, ...lm.encode('b();\n'), lm.special.updated];
+    const decoded = await decodeApply(lm, prompt, [[]], { guard, maxTokens: 20 });
+    assert.deepEqual(decoded, { tokens: [], forwardPasses: 1, finished: false, stuck: true });
   });
 
   it('reads a prompt computing only its last logits, and they equal a full pass\'s last row', async () => {

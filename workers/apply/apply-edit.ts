@@ -60,7 +60,7 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     const prefix = done;
     const lines = { original: before.split('\n'), sketch: w.sketch.split('\n').filter((l) => !isElisionMarker(l)) };
     const tokenText = tokenTextOf(lm);
-    const guard = new LineGuard(lines, tokenText, lm.special.eos, lm.specialIds);
+    const guard = new LineGuard(lines, tokenText, lm.special.eos, lm.specialIds, w.end < original.length && before.endsWith('\n'));
     const draftTexts = { texts: [toBytes(before), toBytes(w.sketch)], tokenText, encode: (bytes: string) => lm.encode(Buffer.from(bytes, 'latin1').toString('utf8')) };
     const decoded = await decodeApply(lm, prompt, [originalIds, sketchIds], {
       plain: request.plain,
@@ -70,6 +70,9 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
       signal: request.signal,
       onTokens: request.onPartial ? (tokens) => request.onPartial!(prefix + lm.decode(tokens)) : undefined,
     });
+    if (decoded.stuck) {
+      throw new ApplyInputError('the apply model could not finish the file from the lines of the file and the sketch; the file was left unchanged');
+    }
     if (!decoded.finished) {
       throw new ApplyInputError('the apply model did not finish the file (it kept writing past the expected length); the file was left unchanged');
     }

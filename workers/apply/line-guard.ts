@@ -60,12 +60,15 @@ export class LineGuard {
    * @param tokenText bytes of a token id, one char per byte
    * @param eos the end token, allowed where a line ends
    * @param blocked token ids never allowed (other special tokens)
+   * @param endsWithNewline the output must end with a newline (the original's window does, and
+   *   the rest of the file follows it)
    */
   constructor(
     texts: { original: readonly string[]; sketch: readonly string[] },
     private readonly tokenText: (id: number) => string,
     private readonly eos: number,
     private readonly blocked: ReadonlySet<number>,
+    private readonly endsWithNewline = false,
   ) {
     const original = texts.original.map(toBytes);
     const sketch = texts.sketch.map(toBytes);
@@ -124,6 +127,8 @@ export class LineGuard {
       if (!this.order.passedSketch()) return false;
       const last = trimEnd(this.partial);
       if (last === '') return true;
+      // Text follows the window on a line of its own: the window ends with its newline.
+      if (this.endsWithNewline) return false;
       const key = this.keyOf.get(last);
       return key !== undefined && (this.left.get(key) ?? 0) > 0 && this.order.allows(key);
     }
@@ -153,6 +158,8 @@ export class LineGuard {
     // A token that ended a line starts the next one: its prefix is checked against the lines that
     // may follow that one (the sorted lists hold those that may follow the output so far).
     const opens = (prefix: string) => (start > 0 ? this.opensAfter(prefix, order, used) : this.isOpenPrefix(prefix));
+    // At a line start, the next line or the end may come.
+    if (last === '') return true;
     // Blanks alone: the indentation of a line to come, or a blank line.
     if (whole === '') {
       if (opens(last)) return true;

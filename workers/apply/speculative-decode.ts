@@ -32,8 +32,10 @@ export interface DecodeApplyOptions {
 export interface DecodeApplyResult {
   tokens: number[];
   forwardPasses: number;
-  /** False when maxTokens was reached before the end token. */
+  /** False when maxTokens was reached before the end token, or the guard allowed nothing more. */
   finished: boolean;
+  /** The guard allowed no token and not the end either (finished is false). */
+  stuck?: boolean;
 }
 
 export const DEFAULT_DRAFT_TOKENS = 32;
@@ -83,5 +85,7 @@ export async function decodeApply(
     cache = accepted < draft.length ? pass.cache.rewind(cache.length + 1 + accepted) : pass.cache;
     opts.onTokens?.(out);
   }
+  // The guard gives the end token when nothing it allows is left: a dead end, not a finished file.
+  if (guard && !guard.allows(lm.special.eos)) return { tokens: out, forwardPasses, finished: false, stuck: true };
   return { tokens: out, forwardPasses, finished: true };
 }
