@@ -75,10 +75,10 @@ describe('line guard', () => {
 
   it('bounds blanks, so decoding cannot run on in spaces or blank lines', () => {
     const guard = charGuard('  a();\n    \n\n  c();', 'b();');
-    write(guard, ' '.repeat(4));
+    write(guard, '  a();\n' + ' '.repeat(4));
     assert.ok(!guard.allows(' '.charCodeAt(0)), 'no line, and no line of blanks alone, is longer');
     write(guard, '\n\n');
-    assert.ok(!guard.allows('\n'.charCodeAt(0)), 'a third blank line in a row: the inputs have two at most');
+    assert.ok(!guard.allows('\n'.charCodeAt(0)), 'a third blank line: the original has two there');
     const tail = charGuard('a();  \n', 'a();\n');
     write(tail, 'a();' + ' '.repeat(2));
     assert.ok(!tail.allows(' '.charCodeAt(0)), 'no more trailing blanks than the inputs have');

@@ -21,7 +21,16 @@ describe('merge order', () => {
     assert.ok(!order.allows('b();'));
     assert.ok(!order.allows('x();'));
     assert.ok(order.allows('c();'), 'the rest of the original may still come');
-    assert.ok(order.allows(''), 'blank lines always may');
+    assert.ok(!order.allows(''), 'a blank line only where a text has one next');
+  });
+
+  it('writes a blank line where one of the texts has one next', () => {
+    const order = new MergeOrder(lines('a();\n\nb();'), lines('a();\nc();'));
+    write(order, 'a();');
+    assert.ok(order.allows(''));
+    write(order, '');
+    assert.ok(!order.allows(''), 'the original has one blank line there, the sketch none');
+    write(order, 'c();\nb();');
   });
 
   it('keeps every reading of a line both texts hold more than once', () => {

@@ -16,8 +16,8 @@
  * line between the two, allows everything the other allows. A line may come next when some
  * reading may write it.
  *
- * Lines are keys: trimmed, so a re-indented line is the same line. Blank lines do not move a
- * reading. A line of code (not bare punctuation) found once in each text, where the two texts'
+ * Lines are keys: trimmed, so a re-indented line is the same line. A blank line stands where one
+ * of the texts has a blank line next, and moves that reading past it. A line of code (not bare punctuation) found once in each text, where the two texts'
  * order agrees (a longest common subsequence of such lines), is the original's line kept: writing
  * it moves a reading on in both.
  */
@@ -41,7 +41,10 @@ export class MergeOrder {
   /** For each sketch position, the first required line at or after it (the sketch's length: none). */
   private readonly nextRequired: Int32Array;
 
-  constructor(original: readonly string[], sketch: readonly string[]) {
+  constructor(
+    private readonly original: readonly string[],
+    private readonly sketch: readonly string[],
+  ) {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch);
@@ -62,13 +65,11 @@ export class MergeOrder {
 
   /** Whether the line `key` may come next. */
   allows(key: string): boolean {
-    if (key === '') return true;
     return this.next(key).length > 0;
   }
 
   /** Records that the line `key` was written (it must be allowed). */
   push(key: string): void {
-    if (key === '') return;
     const next = this.next(key);
     for (const [, j] of next) if (j > this.lastSketchCode) this.sketchPassed = true;
     this.readings = frontier(next, (from, to) => this.nextRequired[from] >= to);
@@ -77,6 +78,14 @@ export class MergeOrder {
   /** The readings after writing `key`. */
   private next(key: string): Reading[] {
     const next: Reading[] = [];
+    if (key === '') {
+      // A blank line stands where one of the texts has one next.
+      for (const [i, j] of this.readings) {
+        if (this.original[i] === '') next.push([i + 1, j]);
+        if (this.sketch[j] === '') next.push([i, j + 1]);
+      }
+      return next;
+    }
     for (const [i, j] of this.readings) {
       // The sketch is read on no further than its next required line.
       const limit = this.nextRequired[j];
