@@ -73,6 +73,13 @@ describe('merge order', () => {
     write(order, 'init() {\n}\nreset() {\nx = 0;\n}\nexp() {\n}');
   });
 
+  it('keeps a reading with a blank line next over one that stands less far on without', () => {
+    // After `}` (either text's) and the original's `a();`, only the reading that took the sketch's
+    // `}` has a blank line next.
+    const order = new MergeOrder(lines('}\na();\nb();'), lines('}\n\nb();'));
+    write(order, '}\na();\n\nb();');
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

@@ -11,15 +11,15 @@
  * the sketch to a similar one further on, dropping those between.
  *
  * The output so far may fit several readings (a `}` could close either text's block), so the
- * order keeps every reading that no other one beats: a reading is where it stands in the original
+ * order keeps every reading that no other one covers: a reading is where it stands in the original
  * and in the sketch, and one that stands no further on in either text, with no required sketch
- * line between the two, allows everything the other allows. A line may come next when some
- * reading may write it.
+ * line between the two and a blank line next wherever the other has one, allows what the other
+ * allows. A line may come next when some reading may write it.
  *
  * Lines are keys: trimmed, so a re-indented line is the same line. A blank line stands where one
- * of the texts has a blank line next, and moves that reading past it. A line of code (not bare punctuation) found once in each text, where the two texts'
- * order agrees (a longest common subsequence of such lines), is the original's line kept: writing
- * it moves a reading on in both.
+ * of the texts has a blank line next, and moves that reading past it. A line of code (not bare
+ * punctuation) found once in each text, where the two texts' order agrees (a longest common
+ * subsequence of such lines), is the original's line kept: writing it moves a reading on in both.
  */
 
 /** Readings kept at most; beyond this the ones furthest on are dropped. */
@@ -72,7 +72,21 @@ export class MergeOrder {
   push(key: string): void {
     const next = this.next(key);
     for (const [, j] of next) if (j > this.lastSketchCode) this.sketchPassed = true;
-    this.readings = frontier(next, (from, to) => this.nextRequired[from] >= to);
+    this.readings = frontier(next, (a, b) => this.covers(a, b));
+  }
+
+  /**
+   * Whether reading `a` allows what `b` allows: it stands no further on in either text, no
+   * required sketch line lies between them, and it has a blank line next wherever `b` has.
+   */
+  private covers(a: Reading, b: Reading): boolean {
+    return (
+      a[0] <= b[0] &&
+      a[1] <= b[1] &&
+      this.nextRequired[a[1]] >= b[1] &&
+      (this.original[b[0]] !== '' || this.original[a[0]] === '') &&
+      (this.sketch[b[1]] !== '' || this.sketch[a[1]] === '')
+    );
   }
 
   /** The readings after writing `key`. */
@@ -218,15 +232,12 @@ function lowerBound(list: readonly number[], from: number): number {
   return lo;
 }
 
-/** Readings no other beats (none stands no further on in both texts), least advanced first. */
-function frontier(readings: Reading[], passes: (from: number, to: number) => boolean): Reading[] {
+/** The readings no other covers, least advanced first (at most MAX_READINGS). */
+function frontier(readings: Reading[], covers: (a: Reading, b: Reading) => boolean): Reading[] {
   readings.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const kept: Reading[] = [];
-  for (const r of readings) {
-    // A reading that stands no further on in either text, with nothing required between them in
-    // the sketch, allows all that r allows. Such a reading sorts before r.
-    if (!kept.some((k) => k[0] <= r[0] && k[1] <= r[1] && passes(k[1], r[1]))) kept.push(r);
-  }
+  // A reading that covers r stands no further on in either text, so it sorts before r.
+  for (const r of readings) if (!kept.some((k) => covers(k, r))) kept.push(r);
   if (kept.length <= MAX_READINGS) return kept;
   return kept
     .map((r, n) => ({ r, n }))
