@@ -13,13 +13,14 @@ import { DocSync } from '../components/editor/doc-sync';
 import type { ApplyDone } from '../lib/protocol';
 import { connectClient, eventually } from '../test/support/server';
 import { launchBrowser, startIde, type RunningIde } from './support/ide';
-import { LONG_SKETCH, longSource, SOURCE } from '../test/support/apply-samples';
+import { longSource, SOURCE } from '../test/support/apply-samples';
 
 /** The whole file with one line changed. */
 const SKETCH = SOURCE.replace("  return 'hello ' + name;", "  return 'hello, ' + name + '!';");
 
-/** A longer file and a sketch of one change in it, the rest elided. */
-const LONG = longSource(40);
+/** A file rewritten whole (a sketch without markers): dozens of passes, so an apply to cancel. */
+const CANCEL_SOURCE = longSource(20);
+const CANCEL_SKETCH = CANCEL_SOURCE.replace('x * 5 + 35', 'x * 5 + 36');
 
 const editor = (page: Page) => page.locator('[data-testid="editor"][data-active="true"]');
 const content = (page: Page) => editor(page).locator('.cm-content').first();
@@ -97,7 +98,7 @@ describe('Cmd/Ctrl-K: apply a sketch in the browser', () => {
       ['src/greet.ts', SOURCE],
       ['src/accept.ts', SOURCE],
       ['src/chunk.ts', SOURCE],
-      ['src/long.ts', LONG],
+      ['src/cancel.ts', CANCEL_SOURCE],
     ]) {
       await fetch(`${ide.url}/api/workspaces/${workspaceId}/files/${name}`, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: text });
     }
@@ -191,20 +192,21 @@ describe('Cmd/Ctrl-K: apply a sketch in the browser', () => {
   });
 
   it('Esc while the apply runs cancels it: no apply:done, the file unchanged', async () => {
-    await openFile('src/long.ts', LONG);
+    await openFile('src/cancel.ts', CANCEL_SOURCE);
     const doneCount = dones.length;
     const frameCount = applyFrames.length;
     await page.keyboard.press('Control+k');
     await box(page).getByTestId('apply-tab-sketch').click();
-    await box(page).getByTestId('apply-sketch').fill(LONG_SKETCH);
-    // Esc right after Apply: the apply is still running (streaming into the review or not yet).
+    await box(page).getByTestId('apply-sketch').fill(CANCEL_SKETCH);
+    // Esc once the output streams in: the apply is running on the server, with many passes to go.
     await box(page).getByTestId('apply-apply').click();
+    await eventually(() => applyFrames.slice(frameCount).some((f) => f.startsWith('42["apply:partial"')), (seen) => seen, 10_000);
     await page.keyboard.press('Escape');
     await box(page).waitFor({ state: 'detached' });
     assert.equal(await review(page).count(), 0);
     await eventually(() => applyFrames.slice(frameCount).some((f) => f.startsWith('42["apply:error"') && f.includes('"cancelled"')), (seen) => seen, 10_000);
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(dones.length, doneCount, 'no apply:done after Esc');
-    assert.equal(await serverText('src/long.ts'), LONG);
+    assert.equal(await serverText('src/cancel.ts'), CANCEL_SOURCE);
   });
 });
