@@ -54,7 +54,7 @@ describe('merge order', () => {
     assert.ok(!order.allows('// Adds n'));
   });
 
-  it('does not skip the sketch\'s code, but may leave out its comments and punctuation', () => {
+  it('does not skip the sketch\'s code, but may leave out a note before it and punctuation', () => {
     const sketch = lines('// Added two tests\ntest(a) {\nrun(a);\n}\ntest(b) {\nrun(b);\n}');
     const order = new MergeOrder(lines('setup();'), sketch);
     write(order, 'setup();\ntest(a) {');
@@ -62,6 +62,11 @@ describe('merge order', () => {
     write(order, 'run(a);');
     assert.ok(order.allows('test(b) {'), 'a `}` may be left out');
     write(order, '}\ntest(b) {\nrun(b);\n}');
+    // A comment among the code is part of it.
+    const commented = new MergeOrder(lines('a();\nb();'), lines('a();\n// b runs last\nb();'));
+    write(commented, 'a();');
+    assert.ok(!commented.allows('b();'));
+    write(commented, '// b runs last\nb();');
   });
 
   it('keeps a reading that passed a required line over one that did not, though it stands further on', () => {

@@ -6,8 +6,8 @@
  * the same holds for the sketch. This is what stops a model that has lost its place among
  * near-identical blocks from writing an earlier block a second time. The sketch's code is what
  * the user asked for, so it is not skipped: a reading moves on in the sketch at most to its next
- * required line (code that is not a comment; a chat model's note such as `// Refactored: ...`
- * and bare punctuation may be left out). This stops a model jumping from one test or method of
+ * required line (a line of code, or a comment after the first line of code; a chat model's note
+ * such as `// Refactored: ...` before the code, and bare punctuation, may be left out). This stops a model jumping from one test or method of
  * the sketch to a similar one further on, dropping those between.
  *
  * The output so far may fit several readings (a `}` could close either text's block), so the
@@ -50,7 +50,13 @@ export class MergeOrder {
     [this.keptAs, this.keeps] = matchLines(original, sketch);
     this.lastSketchCode = sketch.findLastIndex(isCode);
     this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
-    for (let q = sketch.length - 1; q >= 0; q--) this.nextRequired[q] = isRequired(sketch[q]) ? q : this.nextRequired[q + 1];
+    // Required: the sketch's code, and its comments after its first line of code (a chat model's
+    // note about the change comes first; comments among the code are part of it).
+    const firstCode = sketch.findIndex(isCode);
+    for (let q = sketch.length - 1; q >= 0; q--) {
+      const required = q > firstCode ? isCode(sketch[q]) : isCode(sketch[q]) && !isComment(sketch[q]);
+      this.nextRequired[q] = required ? q : this.nextRequired[q + 1];
+    }
     this.sketchPassed = this.lastSketchCode < 0;
   }
 
@@ -195,12 +201,9 @@ function matchLines(a: readonly string[], b: readonly string[]): [Int32Array, In
   return [keptAs, keeps];
 }
 
-/**
- * A sketch line the output must not skip: code, not a comment (a chat model's sketch may carry a
- * note such as `// Refactored: ...` that the file does not keep).
- */
-function isRequired(key: string): boolean {
-  return isCode(key) && !/^(?:\/\/|\/\*|\*|#|<!--|--)/.test(key);
+/** A comment line (`//`, `/*`, `*`, `#`, `<!--`, `--`). */
+function isComment(key: string): boolean {
+  return /^(?:\/\/|\/\*|\*|#|<!--|--)/.test(key);
 }
 
 /** A line of code, not bare punctuation like `}` or `});`. */
