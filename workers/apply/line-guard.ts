@@ -14,7 +14,7 @@
  * token may hold part of a multi-byte character.
  */
 import { argmax } from '../runtime/causal-lm';
-import { MergeOrder } from './merge-order';
+import { lowerBound, MergeOrder } from './merge-order';
 
 /**
  * How much more (in logits) a token counts when it writes a new line of the sketch. A small model
@@ -39,9 +39,8 @@ export class LineGuard {
   /** All shapes, and those of the new code, sorted: what `shapes` and `fresh` are drawn from. */
   private readonly allShapes: string[];
   private readonly allFresh: string[];
-  /** Each shape's line (trimmed), and each line's shapes. */
+  /** Each shape's line (trimmed). */
   private readonly keyOf = new Map<string, string>();
-  private readonly shapesOf = new Map<string, string[]>();
   /** How many more times each line may be written. */
   private readonly left = new Map<string, number>();
   /** The output's unfinished last line, as bytes. */
@@ -98,9 +97,6 @@ export class LineGuard {
       const shape = indent + key;
       if (key === '' || this.keyOf.has(shape)) return;
       this.keyOf.set(shape, key);
-      const list = this.shapesOf.get(key);
-      if (list) list.push(shape);
-      else this.shapesOf.set(key, [shape]);
     };
     for (const line of original) addShape(indentOf(line), trim(line));
     const shifts = indentShifts(original, sketch, this.order.pairs());
@@ -284,18 +280,6 @@ export class LineGuard {
     const at = lowerBound(keys, prefix);
     return at < keys.length && keys[at].startsWith(prefix);
   }
-}
-
-/** The first index of a sorted list whose item is not below `key`. */
-function lowerBound(keys: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (keys[mid] < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function binaryHas(keys: readonly string[], key: string): boolean {

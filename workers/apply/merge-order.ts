@@ -222,14 +222,13 @@ function positions(lines: readonly string[]): Map<string, number[]> {
   return at;
 }
 
-
-/** The index of the first item of an ascending list that is at least `from`. */
-function lowerBound(list: readonly number[], from: number): number {
+/** The index of the first item of a sorted list that is not below `key`. */
+export function lowerBound<T extends number | string>(list: readonly T[], key: T): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (list[mid] < from) lo = mid + 1;
+    if (list[mid] < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;
