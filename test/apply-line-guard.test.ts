@@ -54,9 +54,9 @@ describe('line guard', () => {
     write(guard, '  ');
     assert.ok(!guard.allows('m'.charCodeAt(0)));
     assert.ok(guard.allows('d'.charCodeAt(0)));
-    const short = charGuard('}\n', '}\n}\n');
-    write(short, '}\n}\n}\n');
-    assert.ok(!short.allows('}'.charCodeAt(0)), 'a fourth `}` line');
+    const short = charGuard('x;\n', 'x;\nx;\n');
+    write(short, 'x;\nx;\nx;\n');
+    assert.ok(!short.allows('x'.charCodeAt(0)), 'a fourth `x;` line');
   });
 
   it('keeps each text\'s order: a line the output has passed in both texts does not come back', () => {
@@ -83,6 +83,28 @@ describe('line guard', () => {
     write(tail, 'a();' + ' '.repeat(2));
     assert.ok(!tail.allows(' '.charCodeAt(0)), 'no more trailing blanks than the inputs have');
     assert.ok(tail.allows('\n'.charCodeAt(0)), 'trailing blanks after a whole line, then the newline');
+  });
+
+  it('closes a block at the indentation it opened with, and no block that is not open', () => {
+    const original = 'class A {\n  f() {\n    a();\n  }\n}\n';
+    const sketch = 'class A {\n  f() {\n    b();\n  }\n  g() {\n  }\n}\n';
+    const guard = charGuard(original, sketch);
+    write(guard, 'class A {\n  f() {\n    b();\n');
+    assert.ok(!guard.allows('}'.charCodeAt(0)), '`f() {` opened at 2 spaces: `}` at column 0 would close the class');
+    write(guard, '  }\n  g() {\n  }\n}\n');
+    assert.ok(guard.allows(0));
+    assert.ok(!guard.allows('}'.charCodeAt(0)), 'nothing is open: a `}` more would close a block the file never opened');
+    // A window cut from inside a block may close the blocks around it, as often as the texts do.
+    const inner = charGuard('    a();\n  }\n}\n', '    b();\n  }\n');
+    write(inner, '    b();\n  }\n  ');
+    assert.ok(!inner.allows('}'.charCodeAt(0)), 'neither text closes two blocks at 2 spaces');
+    const outer = charGuard('    a();\n  }\n}\n', '    b();\n  }\n');
+    write(outer, '    b();\n  }\n}\n');
+    assert.ok(outer.allows(0));
+    // Texts that do not keep to the rule (a block closed at another indentation) go without it.
+    const loose = charGuard('f() {\n    a();\n    }\n', 'f() {\n    b();\n    }\n');
+    write(loose, 'f() {\n    b();\n    }\n');
+    assert.ok(loose.allows(0));
   });
 
   it('chooses the highest-scoring allowed token, and handles tokens that span lines and multi-byte characters', () => {

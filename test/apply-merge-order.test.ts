@@ -85,6 +85,17 @@ describe('merge order', () => {
     write(order, '}\na();\n\nb();');
   });
 
+  it('puts a line the sketch keeps where the original has it, not after the original has passed it', () => {
+    // The sketch keeps `double() {` from the original. Writing `multiply() {` first would drop the
+    // original's copy, and the sketch's may not come later, at the end: a dead end, refused.
+    const original = lines('add() {\n}\ndouble() {\n}\nmultiply() {\n}');
+    const sketch = lines('double() {\nreturn 2;\n}');
+    const order = new MergeOrder(original, sketch);
+    write(order, 'add() {\n}');
+    assert.ok(!order.allows('multiply() {'), 'the sketch\'s `double() {` would have no place left');
+    write(order, 'double() {\nreturn 2;\n}\nmultiply() {\n}');
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

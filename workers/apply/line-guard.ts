@@ -2,11 +2,12 @@
  * Constrained decoding for apply. The updated file is made of lines of the original and of the
  * sketch: kept, re-indented or dropped, never invented, each text's lines in their order
  * (merge-order.ts), and no line more often than the two hold it (a line the sketch keeps from the
- * original counts once). The guard lets greedy decoding
- * choose only tokens that keep the output such a file; among those, the model still chooses every
- * token. It stops the model copying elision markers, writing lines neither text has, repeating a
- * block, and going back to a block it has passed. Close calls lean towards the sketch's new lines
- * (FRESH_BIAS).
+ * original counts once), with its blocks closed where they opened (block-structure.ts). The guard
+ * lets greedy decoding choose only tokens that keep the output such a file; among those, the model
+ * still chooses every token. It stops the model copying elision markers, writing lines neither
+ * text has, repeating a block, going back to a block it has passed, and closing a block at the
+ * wrong depth or one it never opened. Close calls lean towards the sketch's new
+ * lines (FRESH_BIAS).
  *
  * Lines are compared without their leading and trailing whitespace; a line's indentation is one
  * it has in either text, or the sketch's shifted the way its kept lines are (a snippet pasted at
@@ -14,6 +15,7 @@
  * token may hold part of a multi-byte character.
  */
 import { argmax } from '../runtime/causal-lm';
+import { type BlockStructure, structureOf } from './block-structure';
 import { lowerBound, MergeOrder } from './merge-order';
 
 /**
@@ -53,6 +55,8 @@ export class LineGuard {
   private blankRun = 0;
   /** Which lines the order of the two texts still allows (merge-order.ts). */
   private readonly order: MergeOrder;
+  /** Blocks open in the output, when both texts keep to block-structure.ts's rule (else null). */
+  private readonly blocks: BlockStructure | null;
 
   /**
    * @param texts the lines of the original and of the sketch (elision markers left out)
@@ -85,7 +89,9 @@ export class LineGuard {
     };
     const inOriginal = count(original);
     const inSketch = count(sketch);
+    const shaped = (lines: readonly string[]) => lines.map((l) => [indentOf(l), trim(l)] as const);
     this.order = new MergeOrder(original.map(trim), sketch.map(trim));
+    this.blocks = structureOf(shaped(original), shaped(sketch));
     // A line the sketch keeps from the original (paired by the order) is one line, not two.
     const kept = new Set(this.order.pairs().map(([p]) => trim(original[p])));
     for (const key of new Set([...inOriginal.keys(), ...inSketch.keys()])) {
@@ -126,34 +132,41 @@ export class LineGuard {
       // Text follows the window on a line of its own: the window ends with its newline.
       if (this.endsWithNewline) return false;
       const key = this.keyOf.get(last);
-      return key !== undefined && (this.left.get(key) ?? 0) > 0 && this.order.allows(key);
+      return key !== undefined && (this.left.get(key) ?? 0) > 0 && this.order.allows(key) && fitsBlocks(this.blocks, indentOf(last), key);
     }
     if (this.blocked.has(id)) return false;
     const text = this.partial + this.tokenText(id);
     let start = 0;
     let used: Map<string, number> | null = null;
     let order = this.order;
+    let blocks = this.blocks;
     let blankRun = this.blankRun;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      const line = this.lineKey(text.slice(start, nl));
+      const raw = text.slice(start, nl);
+      const line = this.lineKey(raw);
       if (line === undefined) return false;
       blankRun = line === '' ? blankRun + 1 : 0;
       if (blankRun > this.maxBlankRun) return false;
       const already = used?.get(line) ?? 0;
       if ((this.left.get(line) ?? 0) - already <= 0 || !order.allows(line)) return false;
+      if (line !== '' && !fitsBlocks(blocks, indentOf(raw), line)) return false;
       (used ??= new Map()).set(line, already + 1);
       start = nl + 1;
-      // More after the line ends: try it against the order that follows.
+      // More after the line ends: try it against the order (and blocks) that follow.
       if (start < text.length) {
         if (order === this.order) order = order.clone();
         order.push(line);
+        if (blocks && line !== '') {
+          if (blocks === this.blocks) blocks = blocks.clone();
+          blocks.push(indentOf(raw), line);
+        }
       }
     }
     const last = text.slice(start);
     const whole = trimEnd(last);
     // A token that ended a line starts the next one: its prefix is checked against the lines that
     // may follow that one (the sorted lists hold those that may follow the output so far).
-    const opens = (prefix: string) => (start > 0 ? this.opensAfter(prefix, order, used) : this.isOpenPrefix(prefix));
+    const opens = (prefix: string) => (start > 0 ? this.opensAfter(prefix, order, blocks, used) : this.isOpenPrefix(prefix));
     // At a line start, the next line or the end may come.
     if (last === '') return true;
     // Blanks alone: the indentation of a line to come, or a blank line.
@@ -166,7 +179,12 @@ export class LineGuard {
     // Trailing blanks after a whole line are fine; the newline comes next.
     if (last.length - whole.length > this.maxTrailing) return false;
     const key = this.keyOf.get(whole);
-    return key !== undefined && (this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key);
+    return (
+      key !== undefined &&
+      (this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 &&
+      order.allows(key) &&
+      fitsBlocks(blocks, indentOf(whole), key)
+    );
   }
 
   /** Records that `id` was written. */
@@ -180,6 +198,7 @@ export class LineGuard {
       this.blankRun = line === '' ? this.blankRun + 1 : 0;
       this.left.set(line, (this.left.get(line) ?? 0) - 1);
       this.order.push(line);
+      if (this.blocks && line !== '') this.blocks.push(indentOf(raw), line);
       start = nl + 1;
     }
     if (start > 0) this.reopen();
@@ -187,8 +206,9 @@ export class LineGuard {
   }
 
   /**
-   * Keeps in the sorted lists only the shapes of lines that may come next (count left, and the
-   * order allows them), so a line begun can always be finished.
+   * Keeps in the sorted lists only the shapes of lines that may come next (count left, the order
+   * allows them, and a closing line's indentation is its block's), so a line begun can always be
+   * finished.
    */
   private reopen(): void {
     const open = new Map<string, boolean>();
@@ -199,7 +219,7 @@ export class LineGuard {
         yes = (this.left.get(key) ?? 0) > 0 && this.order.allows(key);
         open.set(key, yes);
       }
-      return yes;
+      return yes && fitsBlocks(this.blocks, indentOf(shape), key);
     };
     this.shapes = this.allShapes.filter(isOpen);
     this.fresh = this.allFresh.filter(isOpen);
@@ -264,13 +284,14 @@ export class LineGuard {
   }
 
   /**
-   * Whether some line that may come next, once the token's lines are written (`order` after
-   * them, `used` their counts), starts with `prefix`.
+   * Whether some line that may come next, once the token's lines are written (`order` and
+   * `blocks` after them, `used` their counts), starts with `prefix`.
    */
-  private opensAfter(prefix: string, order: MergeOrder, used: Map<string, number> | null): boolean {
+  private opensAfter(prefix: string, order: MergeOrder, blocks: BlockStructure | null, used: Map<string, number> | null): boolean {
     for (let at = lowerBound(this.allShapes, prefix); at < this.allShapes.length && this.allShapes[at].startsWith(prefix); at++) {
-      const key = this.keyOf.get(this.allShapes[at])!;
-      if ((this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key)) return true;
+      const shape = this.allShapes[at];
+      const key = this.keyOf.get(shape)!;
+      if ((this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key) && fitsBlocks(blocks, indentOf(shape), key)) return true;
     }
     return false;
   }
@@ -280,6 +301,11 @@ export class LineGuard {
     const at = lowerBound(keys, prefix);
     return at < keys.length && keys[at].startsWith(prefix);
   }
+}
+
+/** Whether a line fits the blocks open (block-structure.ts): a closing line closes one at its indentation. */
+function fitsBlocks(blocks: BlockStructure | null, indent: string, key: string): boolean {
+  return !blocks || blocks.allows(indent, key);
 }
 
 function binaryHas(keys: readonly string[], key: string): boolean {

@@ -20,6 +20,9 @@
  * of the texts has a blank line next, and moves that reading past it. A line of code (not bare
  * punctuation) found once in each text, where the two texts' order agrees (a longest common
  * subsequence of such lines), is the original's line kept: writing it moves a reading on in both.
+ * It stands where the original has it: a reading that has passed (dropped) the original's copy
+ * cannot write the sketch's later, and one that has passed the original's copy of a required line
+ * is dropped, since it could never write that line.
  */
 
 /** Readings kept at most; beyond this the ones furthest on are dropped. */
@@ -40,6 +43,12 @@ export class MergeOrder {
   private sketchPassed: boolean;
   /** For each sketch position, the first required line at or after it (the sketch's length: none). */
   private readonly nextRequired: Int32Array;
+  /**
+   * For each sketch position, where the original has the first required line at or after it that
+   * the sketch keeps from the original (the original's length: none). A reading that has passed
+   * it in the original can never write that line, so it is dead.
+   */
+  private readonly keptAhead: Int32Array;
 
   constructor(
     private readonly original: readonly string[],
@@ -56,6 +65,10 @@ export class MergeOrder {
     for (let q = sketch.length - 1; q >= 0; q--) {
       const required = q > firstCode ? isCode(sketch[q]) : isCode(sketch[q]) && !isComment(sketch[q]);
       this.nextRequired[q] = required ? q : this.nextRequired[q + 1];
+    }
+    this.keptAhead = new Int32Array(sketch.length + 1).fill(original.length);
+    for (let q = sketch.length - 1; q >= 0; q--) {
+      this.keptAhead[q] = this.nextRequired[q] === q && this.keeps[q] >= 0 ? this.keeps[q] : this.keptAhead[q + 1];
     }
     this.sketchPassed = this.lastSketchCode < 0;
   }
@@ -81,6 +94,11 @@ export class MergeOrder {
     this.readings = frontier(next, (a, b) => this.covers(a, b));
   }
 
+  /** Whether a reading can still write the sketch's required lines (see keptAhead). */
+  private alive([i, j]: Reading): boolean {
+    return this.keptAhead[j] >= i;
+  }
+
   /**
    * Whether reading `a` allows what `b` allows: it stands no further on in either text, no
    * required sketch line lies between them, and it has a blank line next wherever `b` has.
@@ -104,7 +122,7 @@ export class MergeOrder {
         if (this.original[i] === '') next.push([i + 1, j]);
         if (this.sketch[j] === '') next.push([i, j + 1]);
       }
-      return next;
+      return next.filter((r) => this.alive(r));
     }
     for (const [i, j] of this.readings) {
       // The sketch is read on no further than its next required line.
@@ -115,12 +133,14 @@ export class MergeOrder {
         next.push([p + 1, q >= j ? q + 1 : j]);
       }
       for (const q of this.candidates(this.inSketch.get(key), j, this.keeps, i)) {
-        if (q > limit) continue;
         const p = this.keeps[q];
+        // A line the sketch keeps from the original stands where the original has it: once the
+        // reading has passed (dropped) the original's copy, the sketch's cannot come later.
+        if (q > limit || (p >= 0 && p < i)) continue;
         next.push([p >= i ? p + 1 : i, q + 1]);
       }
     }
-    return next;
+    return next.filter((r) => this.alive(r));
   }
 
   /**

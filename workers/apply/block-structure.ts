@@ -1,0 +1,86 @@
+/**
+ * Blocks by lines: a line that ends with `{`, `(` or `[` opens a block, and a line that starts
+ * with `}`, `)` or `]` closes the innermost one, at the indentation of the line that opened it.
+ * Formatted code in braces keeps to this (prettier, rustfmt, black, gofmt all do), so an
+ * updated file made from two texts that keep to it does too. Apply's line guard uses it to stop
+ * a small model closing a block at the wrong depth, or once too often.
+ *
+ * Lines are given as [indentation, trimmed text]. A window cut from inside a file may close
+ * blocks opened above it, as the texts do (`structureOf`).
+ */
+
+export class BlockStructure {
+  /** Indentations of the open blocks' first lines, innermost last. */
+  private open: string[];
+  /** How many more times a line may close, at each indentation, what was opened above the output. */
+  private enclosing: Map<string, number>;
+
+  /** @param enclosing how often the texts close at each indentation what they did not open */
+  constructor(enclosing: ReadonlyMap<string, number>, open: readonly string[] = []) {
+    this.enclosing = new Map(enclosing);
+    this.open = open.slice();
+  }
+
+  /**
+   * Whether a line may come next: a closing line closes the innermost open block at the
+   * indentation it opened with or, with none open, what one of the texts closes at this
+   * indentation with nothing open (a block around the window, or a bracket opened mid-line),
+   * as often as that text does.
+   */
+  allows(indent: string, key: string): boolean {
+    if (!closes(key)) return true;
+    if (this.open.length > 0) return this.open[this.open.length - 1] === indent;
+    return (this.enclosing.get(indent) ?? 0) > 0;
+  }
+
+  /** Records a line (it must be allowed). */
+  push(indent: string, key: string): void {
+    if (closes(key)) {
+      if (this.open.length > 0) this.open.pop();
+      else this.enclosing.set(indent, (this.enclosing.get(indent) ?? 0) - 1);
+    }
+    if (opens(key)) this.open.push(indent);
+  }
+
+  clone(): BlockStructure {
+    return new BlockStructure(this.enclosing, this.open);
+  }
+}
+
+/**
+ * The structure an output of the two texts starts with, or null when either text does not keep
+ * to the rule (a block closed at another indentation than it opened with), so the guard does
+ * without it. Either text may close blocks it does not open (the original's window and the
+ * sketch may be cut from inside a block); those are the blocks around the window.
+ */
+export function structureOf(original: readonly (readonly [string, string])[], sketch: readonly (readonly [string, string])[]): BlockStructure | null {
+  const walk = (lines: readonly (readonly [string, string])[]) => {
+    const open: string[] = [];
+    const outside = new Map<string, number>();
+    for (const [indent, key] of lines) {
+      if (closes(key)) {
+        if (open.length === 0) outside.set(indent, (outside.get(indent) ?? 0) + 1);
+        else if (open.pop() !== indent) return null;
+      }
+      if (opens(key)) open.push(indent);
+    }
+    return outside;
+  };
+  const inOriginal = walk(original);
+  const inSketch = walk(sketch);
+  if (!inOriginal || !inSketch) return null;
+  for (const [indent, n] of inSketch) inOriginal.set(indent, Math.max(n, inOriginal.get(indent) ?? 0));
+  return new BlockStructure(inOriginal);
+}
+
+/** Whether a line (trimmed) closes a block: it starts with `}`, `)` or `]`. */
+function closes(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c === 0x7d || c === 0x29 || c === 0x5d;
+}
+
+/** Whether a line (trimmed) opens a block: it ends with `{`, `(` or `[`. */
+function opens(key: string): boolean {
+  const c = key.charCodeAt(key.length - 1);
+  return c === 0x7b || c === 0x28 || c === 0x5b;
+}
