@@ -17,7 +17,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyEdit, type ApplyResult } from '../workers/apply/apply-edit';
-import { isElisionMarker } from '../workers/apply/apply-input';
 import { LineGuard, toBytes } from '../workers/apply/line-guard';
 import { CausalLm } from '../workers/runtime/causal-lm';
 import { modelSourceFor } from '../workers/runtime/model-source';
@@ -62,8 +61,7 @@ function loadSuite(name: string): Case[] {
  * step): the cases it refuses cannot match whatever the model does, so this bounds exact match.
  */
 function guardAllows(c: Case): boolean {
-  const sketch = c.sketch.split('\n').filter((l) => !isElisionMarker(l));
-  const guard = new LineGuard({ original: c.original.split('\n'), sketch }, (id) => String.fromCharCode(id), 0, new Set());
+  const guard = new LineGuard({ original: c.original.split('\n'), sketch: c.sketch.split('\n') }, (id) => String.fromCharCode(id), 0, new Set());
   const text = toBytes(normalise(c.expected) + '\n');
   for (let i = 0; i < text.length; i++) {
     const id = text.charCodeAt(i);

@@ -107,6 +107,21 @@ describe('line guard', () => {
     assert.ok(loose.allows(0));
   });
 
+  it('does not keep an original line the sketch shows rewritten between two lines it keeps', () => {
+    const original = 'start();\nconst total = sum(items);\nfinish();\n';
+    const sketch = 'start();\nconst total = sum(items, tax);\nfinish();\n';
+    const guard = charGuard(original, sketch);
+    write(guard, 'start();\nconst total = sum(items');
+    assert.ok(!guard.allows(')'.charCodeAt(0)), 'the old `sum(items)` line is replaced by the sketch\'s');
+    write(guard, ', tax);\nfinish();\n');
+    // With a marker between the kept lines the sketch does not show the stretch whole: the old line may stay.
+    const elided = charGuard(original, 'start();\n// ... existing code ...\nconst total = sum(items, tax);\nfinish();\n');
+    write(elided, 'start();\nconst total = sum(items);\nconst total = sum(items, tax);\nfinish();\n');
+    // A new line unlike any the sketch leaves out replaces nothing.
+    const added = charGuard(original, 'start();\nlog(receipt);\nfinish();\n');
+    write(added, 'start();\nconst total = sum(items);\nlog(receipt);\nfinish();\n');
+  });
+
   it('chooses the highest-scoring allowed token, and handles tokens that span lines and multi-byte characters', () => {
     const guard = new LineGuard({ original: ['é = 1;', 'x = 2;'], sketch: [] }, (id) => ['<end>', toBytes('é'), ' = 1;\nx', ' = 2;', ' = 3;', '\n', 'zz'][id], 0, new Set());
     const row = (scores: number[]) => Float32Array.from(scores);

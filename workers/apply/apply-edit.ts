@@ -6,7 +6,7 @@
  * the answer.
  */
 import type { CausalLm } from '../runtime/causal-lm';
-import { ApplyInputError, isElisionMarker, validateApplyInput } from './apply-input';
+import { ApplyInputError, validateApplyInput } from './apply-input';
 import { LineGuard, toBytes } from './line-guard';
 import { planWindows } from './apply-windows';
 import { decodeApply } from './speculative-decode';
@@ -58,7 +58,7 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     const sketchIds = lm.encode(w.sketch);
     const prompt = [lm.special.original, ...originalIds, lm.special.sketch, ...sketchIds, lm.special.updated];
     const prefix = done;
-    const lines = { original: before.split('\n'), sketch: w.sketch.split('\n').filter((l) => !isElisionMarker(l)) };
+    const lines = { original: before.split('\n'), sketch: w.sketch.split('\n') };
     const tokenText = tokenTextOf(lm);
     const guard = new LineGuard(lines, tokenText, lm.special.eos, lm.specialIds, w.end < original.length && before.endsWith('\n'));
     const draftTexts = { texts: [toBytes(before), toBytes(w.sketch)], tokenText, encode: (bytes: string) => lm.encode(Buffer.from(bytes, 'latin1').toString('utf8')) };

@@ -15,8 +15,10 @@
  * token may hold part of a multi-byte character.
  */
 import { argmax } from '../runtime/causal-lm';
+import { isElisionMarker } from './apply-input';
 import { type BlockStructure, structureOf } from './block-structure';
 import { lowerBound, MergeOrder } from './merge-order';
+import { replacedLines } from './replaced-lines';
 
 /**
  * How much more (in logits) a token counts when it writes a new line of the sketch. A small model
@@ -59,7 +61,7 @@ export class LineGuard {
   private readonly blocks: BlockStructure | null;
 
   /**
-   * @param texts the lines of the original and of the sketch (elision markers left out)
+   * @param texts the lines of the original and of the sketch (elision markers are left out here)
    * @param tokenText bytes of a token id, one char per byte
    * @param eos the end token, allowed where a line ends
    * @param blocked token ids never allowed (other special tokens)
@@ -74,7 +76,13 @@ export class LineGuard {
     private readonly endsWithNewline = false,
   ) {
     const original = texts.original.map(toBytes);
-    const sketch = texts.sketch.map(toBytes);
+    // Elision markers are not lines to write; where they stood tells which stretches the sketch shows whole.
+    const elisions = new Set<number>();
+    const sketch: string[] = [];
+    for (const line of texts.sketch) {
+      if (isElisionMarker(line)) elisions.add(sketch.length);
+      else sketch.push(toBytes(line));
+    }
     let trailing = 0;
     let blankLine = 0;
     const count = (lines: readonly string[]) => {
@@ -98,6 +106,10 @@ export class LineGuard {
       const o = inOriginal.get(key) ?? 0;
       const k = inSketch.get(key) ?? 0;
       this.left.set(key, o + k - (kept.has(key) ? 1 : 0));
+    }
+    // An original line the sketch shows rewritten is written once less (replaced-lines.ts).
+    for (const key of replacedLines(original.map(trim), sketch.map(trim), this.order.pairs(), elisions)) {
+      this.left.set(key, Math.max(0, this.left.get(key)! - 1));
     }
     const addShape = (indent: string, key: string) => {
       const shape = indent + key;
