@@ -96,6 +96,23 @@ describe('merge order', () => {
     write(order, 'double() {\nreturn 2;\n}\nmultiply() {\n}');
   });
 
+  it('goes on with the original where the sketch elides it, next to a line it keeps', () => {
+    const original = lines('a();\nb();\nc();\nd();\ne();');
+    // `b();` then a marker (before sketch line 1): the original's line after `b();` comes next.
+    const after = new MergeOrder(original, lines('b();\nx();'), new Set([1]));
+    write(after, 'b();');
+    assert.ok(!after.allows('x();') && !after.allows('d();'), 'only `c();` may follow `b();`');
+    write(after, 'c();\nx();\ne();');
+    // A marker, then `d();`: the original's line before `d();` comes just before it.
+    const before = new MergeOrder(original, lines('x();\nd();'), new Set([1]));
+    write(before, 'x();');
+    assert.ok(!before.allows('d();'), '`c();` is elided code kept just before `d();`');
+    write(before, 'c();\nd();');
+    // Without the markers the sketch shows those lines dropped.
+    write(new MergeOrder(original, lines('b();\nx();')), 'b();\nx();');
+    write(new MergeOrder(original, lines('x();\nd();')), 'x();\nd();');
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

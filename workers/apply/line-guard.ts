@@ -98,7 +98,7 @@ export class LineGuard {
     const inOriginal = count(original);
     const inSketch = count(sketch);
     const shaped = (lines: readonly string[]) => lines.map((l) => [indentOf(l), trim(l)] as const);
-    this.order = new MergeOrder(original.map(trim), sketch.map(trim));
+    this.order = new MergeOrder(original.map(trim), sketch.map(trim), elisions);
     this.blocks = structureOf(shaped(original), shaped(sketch));
     // A line the sketch keeps from the original (paired by the order) is one line, not two.
     const kept = new Set(this.order.pairs().map(([p]) => trim(original[p])));

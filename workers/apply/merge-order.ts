@@ -22,7 +22,9 @@
  * subsequence of such lines), is the original's line kept: writing it moves a reading on in both.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
  * cannot write the sketch's later, and one that has passed the original's copy of a required line
- * is dropped, since it could never write that line.
+ * is dropped, since it could never write that line. Where the sketch puts an elision marker right
+ * after a line it keeps, the original goes on there: its next line comes next; where it puts one
+ * right before a line it keeps, the original's line before that one comes just before it.
  */
 
 /** Readings kept at most; beyond this the ones furthest on are dropped. */
@@ -53,6 +55,8 @@ export class MergeOrder {
   constructor(
     private readonly original: readonly string[],
     private readonly sketch: readonly string[],
+    /** Sketch positions where an elision marker stood just before that line. */
+    private readonly elisions: ReadonlySet<number> = new Set(),
   ) {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
@@ -94,6 +98,22 @@ export class MergeOrder {
     this.readings = frontier(next, (a, b) => this.covers(a, b));
   }
 
+  /**
+   * Whether a reading has just written a line the sketch keeps and then elides the rest: the
+   * original goes on there, so its next line comes next.
+   */
+  private continues([i, j]: Reading): boolean {
+    return j > 0 && i > 0 && i < this.original.length && this.elisions.has(j) && this.keeps[j - 1] === i - 1;
+  }
+
+  /**
+   * Whether the sketch line `q` is one it keeps right after an elision marker, so the original's
+   * line before it must come just before it: a reading at `i` may not skip to it.
+   */
+  private resumes(q: number, i: number): boolean {
+    return this.elisions.has(q) && this.keeps[q] > i;
+  }
+
   /** Whether a reading can still write the sketch's required lines (see keptAhead). */
   private alive([i, j]: Reading): boolean {
     return this.keptAhead[j] >= i;
@@ -105,6 +125,7 @@ export class MergeOrder {
    */
   private covers(a: Reading, b: Reading): boolean {
     return (
+      (!this.continues(a) || (a[0] === b[0] && a[1] === b[1])) &&
       a[0] <= b[0] &&
       a[1] <= b[1] &&
       this.nextRequired[a[1]] >= b[1] &&
@@ -120,20 +141,23 @@ export class MergeOrder {
       // A blank line stands where one of the texts has one next.
       for (const [i, j] of this.readings) {
         if (this.original[i] === '') next.push([i + 1, j]);
-        if (this.sketch[j] === '') next.push([i, j + 1]);
+        if (this.sketch[j] === '' && !this.continues([i, j])) next.push([i, j + 1]);
       }
       return next.filter((r) => this.alive(r));
     }
     for (const [i, j] of this.readings) {
       // The sketch is read on no further than its next required line.
       const limit = this.nextRequired[j];
+      const continues = this.continues([i, j]);
+      if (continues && this.original[i] !== key) continue;
       for (const p of this.candidates(this.inOriginal.get(key), i, this.keptAs, j)) {
         const q = this.keptAs[p];
-        if (q >= j && q > limit) continue;
+        if ((q >= j && (q > limit || this.resumes(q, i))) || (continues && p !== i)) continue;
         next.push([p + 1, q >= j ? q + 1 : j]);
       }
       for (const q of this.candidates(this.inSketch.get(key), j, this.keeps, i)) {
         const p = this.keeps[q];
+        if ((continues && p !== i) || (p >= i && this.resumes(q, i))) continue;
         // A line the sketch keeps from the original stands where the original has it: once the
         // reading has passed (dropped) the original's copy, the sketch's cannot come later.
         if (q > limit || (p >= 0 && p < i)) continue;
