@@ -97,18 +97,20 @@ export class LineGuard {
     };
     const inOriginal = count(original);
     const inSketch = count(sketch);
+    const originalKeys = original.map(trim);
+    const sketchKeys = sketch.map(trim);
     const shaped = (lines: readonly string[]) => lines.map((l) => [indentOf(l), trim(l)] as const);
-    this.order = new MergeOrder(original.map(trim), sketch.map(trim), elisions);
+    this.order = new MergeOrder(originalKeys, sketchKeys, elisions);
     this.blocks = structureOf(shaped(original), shaped(sketch));
     // A line the sketch keeps from the original (paired by the order) is one line, not two.
-    const kept = new Set(this.order.pairs().map(([p]) => trim(original[p])));
+    const kept = new Set(this.order.pairs().map(([p]) => originalKeys[p]));
     for (const key of new Set([...inOriginal.keys(), ...inSketch.keys()])) {
       const o = inOriginal.get(key) ?? 0;
       const k = inSketch.get(key) ?? 0;
       this.left.set(key, o + k - (kept.has(key) ? 1 : 0));
     }
     // An original line the sketch shows rewritten is written once less (replaced-lines.ts).
-    for (const key of replacedLines(original.map(trim), sketch.map(trim), this.order.pairs(), elisions)) {
+    for (const key of replacedLines(originalKeys, sketchKeys, this.order.pairs(), elisions)) {
       this.left.set(key, Math.max(0, this.left.get(key)! - 1));
     }
     const addShape = (indent: string, key: string) => {

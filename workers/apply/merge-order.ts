@@ -157,10 +157,9 @@ export class MergeOrder {
       }
       for (const q of this.candidates(this.inSketch.get(key), j, this.keeps, i)) {
         const p = this.keeps[q];
-        if ((continues && p !== i) || (p >= i && this.resumes(q, i))) continue;
         // A line the sketch keeps from the original stands where the original has it: once the
         // reading has passed (dropped) the original's copy, the sketch's cannot come later.
-        if (q > limit || (p >= 0 && p < i)) continue;
+        if (q > limit || (p >= 0 && p < i) || (continues && p !== i) || (p >= i && this.resumes(q, i))) continue;
         next.push([p >= i ? p + 1 : i, q + 1]);
       }
     }
@@ -251,7 +250,7 @@ function isComment(key: string): boolean {
 }
 
 /** A line of code, not bare punctuation like `}` or `});`. */
-function isCode(key: string): boolean {
+export function isCode(key: string): boolean {
   return key.length >= 4 && /[A-Za-z0-9]/.test(key);
 }
 

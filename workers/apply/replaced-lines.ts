@@ -6,11 +6,12 @@
  * once less, so a small model that prefers the text it can copy cannot keep the old line where the
  * user changed it.
  *
- * Lines are keys (trimmed). Only lines of code count (at least 4 characters, one alphanumeric).
+ * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
  */
+import { isCode } from './merge-order';
 
 /** How alike two lines must be (shared tokens, 2·common / total) to be one line rewritten. */
-export const REWRITE_SIMILARITY = 0.6;
+const REWRITE_SIMILARITY = 0.6;
 
 /**
  * The original's lines (keys, one entry per line replaced) that the sketch shows rewritten.
@@ -55,10 +56,6 @@ export function replacedLines(
     }
   }
   return replaced;
-}
-
-function isCode(key: string): boolean {
-  return key.length >= 4 && /[A-Za-z0-9]/.test(key);
 }
 
 function tokens(key: string): string[] {
