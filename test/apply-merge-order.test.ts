@@ -100,7 +100,9 @@ describe('merge order', () => {
     const original = lines('a();\nb();\nc();\nd();\ne();');
     // `b();` then a marker (before sketch line 1): the original's line after `b();` comes next.
     const after = new MergeOrder(original, lines('b();\nx();'), new Set([1]));
-    write(after, 'b();');
+    // The sketch starts in the middle of the file and elides code elsewhere: `a();` is kept before it.
+    assert.ok(!after.allows('b();'), 'the snippet starts after `a();`');
+    write(after, 'a();\nb();');
     assert.ok(!after.allows('x();') && !after.allows('d();'), 'only `c();` may follow `b();`');
     write(after, 'c();\nx();\ne();');
     // A marker, then `d();`: the original's line before `d();` comes just before it.
@@ -111,6 +113,60 @@ describe('merge order', () => {
     // Without the markers the sketch shows those lines dropped.
     write(new MergeOrder(original, lines('b();\nx();')), 'b();\nx();');
     write(new MergeOrder(original, lines('x();\nd();')), 'x();\nd();');
+  });
+
+  it('writes the lines a marker stands for in a row, until the sketch\'s next line', () => {
+    const original = lines('a();\nb();\nc();\nd();\ne();\nf();');
+    // `a();`, a marker, `f();`: the marker stands for `b();` to `e();`, all of them.
+    const order = new MergeOrder(original, lines('a();\nf();'), new Set([1]));
+    write(order, 'a();\nb();');
+    assert.ok(!order.allows('d();') && !order.allows('f();'), 'elided lines are not dropped');
+    write(order, 'c();\nd();\ne();\nf();');
+    assert.ok(order.mayEnd());
+    // After a new line, the marker's stretch may start further on (the new line replaced some),
+    // then goes on in a row.
+    const replaced = new MergeOrder(original, lines('x();\nf();'), new Set([1]));
+    write(replaced, 'x();\nc();');
+    assert.ok(!replaced.allows('e();'));
+    write(replaced, 'd();\ne();\nf();');
+  });
+
+  it('does not end while a marker at the sketch\'s end stands for more of the original', () => {
+    const original = lines('a();\nb();\nc();\n');
+    const order = new MergeOrder(original, lines('a();\nx();\n'), new Set([2]));
+    write(order, 'a();\nx();');
+    assert.ok(!order.mayEnd(), '`b();` and `c();` are elided, not deleted');
+    write(order, 'b();\nc();');
+    assert.ok(order.mayEnd());
+    // Without the marker the sketch's last line may end the file.
+    const bare = new MergeOrder(lines('a();\nx();\nb();\n'), lines('a();\nx();\n'));
+    write(bare, 'a();\nx();');
+    assert.ok(bare.mayEnd());
+  });
+
+  it('reads a snippet without markers that starts and ends inside the file as the file around it', () => {
+    const original = lines('a();\nb();\nc();\nd();\n');
+    const snippet = new MergeOrder(original, lines('b();\nx();\nc();\n'));
+    assert.ok(!snippet.allows('b();'), 'the file before the snippet is kept');
+    write(snippet, 'a();\nb();\nx();\nc();');
+    assert.ok(!snippet.mayEnd(), 'the file after the snippet is kept');
+    write(snippet, 'd();');
+    assert.ok(snippet.mayEnd());
+    // A sketch that starts where the file does is the whole new file: its end ends the file.
+    const whole = new MergeOrder(original, lines('a();\nb();\nx();\n'));
+    write(whole, 'a();\nb();\nx();');
+    assert.ok(whole.mayEnd(), 'the new file drops `c();` and `d();`');
+  });
+
+  it('keeps a repeated line where it stands next to a kept line in both texts', () => {
+    const original = lines('f() {\nx = 1;\nreturn this;\n}\ng() {\nreturn this;\n}');
+    // `x = 1;`, `return this;`, then a marker: the `return this;` after `x = 1;` is the original's.
+    const order = new MergeOrder(original, lines('x = 1;\nreturn this;'), new Set([2]));
+    assert.deepEqual(order.pairs(), [[1, 0], [2, 1]]);
+    write(order, 'f() {\nx = 1;\nreturn this;');
+    // Read as another line, the sketch's `return this;` would leave a reading free to skip to `g()`.
+    assert.ok(!order.allows('g() {'), 'the marker goes on with the original after the kept line');
+    write(order, '}\ng() {\nreturn this;\n}');
   });
 
   it('lets a copy try lines without moving the original', () => {

@@ -140,7 +140,7 @@ export class LineGuard {
   allows(id: number): boolean {
     if (id === this.eos) {
       // The end comes after the sketch's last line of code, on a line of its own.
-      if (!this.order.passedSketch()) return false;
+      if (!this.order.mayEnd()) return false;
       const last = trimEnd(this.partial);
       if (last === '') return true;
       // Text follows the window on a line of its own: the window ends with its newline.

@@ -19,18 +19,37 @@
  * Lines are keys: trimmed, so a re-indented line is the same line. A blank line stands where one
  * of the texts has a blank line next, and moves that reading past it. A line of code (not bare
  * punctuation) found once in each text, where the two texts' order agrees (a longest common
- * subsequence of such lines), is the original's line kept: writing it moves a reading on in both.
+ * subsequence of such lines), is the original's line kept: writing it moves a reading on in both;
+ * so is a line of code that repeats, where it stands next to a kept line in both texts.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
  * cannot write the sketch's later, and one that has passed the original's copy of a required line
- * is dropped, since it could never write that line. Where the sketch puts an elision marker right
- * after a line it keeps, the original goes on there: its next line comes next; where it puts one
- * right before a line it keeps, the original's line before that one comes just before it.
+ * is dropped, since it could never write that line.
+ *
+ * An elision marker stands for the original's lines there, unchanged and in a row. Right after a
+ * line the sketch keeps, the original's next line comes next; after new lines (which may have
+ * replaced some), the stretch starts where the output goes on with the original. Once begun, it
+ * goes on line by line until the output writes the sketch's next line; right before a line the
+ * sketch keeps, the original's line before that one comes just before it. A marker at the sketch's
+ * end stands for the rest of the original: the output does not end before it. A snippet without
+ * markers at its edges implies them there when it starts or ends in the middle of the file
+ * (snippetEdges).
  */
 
 /** Readings kept at most; beyond this the ones furthest on are dropped. */
 const MAX_READINGS = 64;
 
-type Reading = readonly [original: number, sketch: number];
+/**
+ * Where a reading stands with respect to an elision marker. FREE: anywhere. ELIDING: it is writing
+ * the original's lines a marker stands for, which come in a row, until it writes the sketch's
+ * next line. CONTINUES: it has just written a line the sketch keeps right before a marker, so the
+ * original's next line comes next. Ordered from most to least allowed.
+ */
+const FREE = 0;
+const ELIDING = 1;
+const CONTINUES = 2;
+type Stretch = typeof FREE | typeof ELIDING | typeof CONTINUES;
+
+type Reading = readonly [original: number, sketch: number, stretch: Stretch];
 
 export class MergeOrder {
   /** For each key, its positions in the original, ascending. */
@@ -39,7 +58,13 @@ export class MergeOrder {
   /** For each original line, the sketch line that keeps it (-1: none), and the reverse. */
   private readonly keptAs: Int32Array;
   private readonly keeps: Int32Array;
-  private readings: Reading[] = [[0, 0]];
+  private readings: Reading[];
+  /** Sketch positions where an elision marker stood just before that line, or is implied (snippetEdges). */
+  private readonly elisions: ReadonlySet<number>;
+  /** For each original position, whether only blank lines follow from there. */
+  private readonly blankFrom: Uint8Array;
+  /** The sketch position of an elision marker with only blank lines after it (-1: none). */
+  private readonly endMarker: number;
   /** The sketch's last line of code (-1: none). */
   private readonly lastSketchCode: number;
   private sketchPassed: boolean;
@@ -56,12 +81,13 @@ export class MergeOrder {
     private readonly original: readonly string[],
     private readonly sketch: readonly string[],
     /** Sketch positions where an elision marker stood just before that line. */
-    private readonly elisions: ReadonlySet<number> = new Set(),
+    elisions: ReadonlySet<number> = new Set(),
   ) {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch);
     this.lastSketchCode = sketch.findLastIndex(isCode);
+    this.elisions = snippetEdges(original, sketch, this.keeps, elisions);
     this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
     // Required: the sketch's code, and its comments after its first line of code (a chat model's
     // note about the change comes first; comments among the code are part of it).
@@ -75,15 +101,13 @@ export class MergeOrder {
       this.keptAhead[q] = this.nextRequired[q] === q && this.keeps[q] >= 0 ? this.keeps[q] : this.keptAhead[q + 1];
     }
     this.sketchPassed = this.lastSketchCode < 0;
-  }
-
-  /**
-   * Whether some reading has passed the sketch's last line of code: before that, the output
-   * would end without the sketch's last line. Once true it stays true, even if that reading is
-   * later dropped for one standing less far on (which allows more lines, but not this).
-   */
-  passedSketch(): boolean {
-    return this.sketchPassed;
+    this.blankFrom = new Uint8Array(original.length + 1).fill(1);
+    for (let p = original.length - 1; p >= 0; p--) this.blankFrom[p] = original[p] === '' && this.blankFrom[p + 1] ? 1 : 0;
+    let end = -1;
+    for (const q of this.elisions) if (q > this.lastSketchCode && sketch.slice(q).every((l) => l === '')) end = Math.max(end, q);
+    this.endMarker = end;
+    // A marker before the sketch's first line stands for the original's first lines.
+    this.readings = [[0, 0, this.elisions.has(0) ? ELIDING : FREE]];
   }
 
   /** Whether the line `key` may come next. */
@@ -99,11 +123,16 @@ export class MergeOrder {
   }
 
   /**
-   * Whether a reading has just written a line the sketch keeps and then elides the rest: the
-   * original goes on there, so its next line comes next.
+   * A reading after writing lines up to original line `i` and sketch line `j` (exclusive), the
+   * last one a line the sketch keeps: right before an elision marker, the original goes on there.
    */
-  private continues([i, j]: Reading): boolean {
-    return j > 0 && i > 0 && i < this.original.length && this.elisions.has(j) && this.keeps[j - 1] === i - 1;
+  private kept(i: number, j: number): Reading {
+    return [i, j, j > 0 && i < this.original.length && this.elisions.has(j) && this.keeps[j - 1] === i - 1 ? CONTINUES : FREE];
+  }
+
+  /** A reading after writing an original line the sketch does not show (before sketch line `j`). */
+  private elided(i: number, j: number): Reading {
+    return [i, j, this.elisions.has(j) ? ELIDING : FREE];
   }
 
   /**
@@ -120,12 +149,29 @@ export class MergeOrder {
   }
 
   /**
+   * Whether the output may end here: some reading has passed the sketch's last line of code (once
+   * true this stays true, even if that reading is later dropped for one standing less far on), and
+   * some reading is not bound to write more of the original (a marker at the sketch's end stands
+   * for the rest of it).
+   */
+  mayEnd(): boolean {
+    return this.sketchPassed && this.readings.some((r) => this.endsAt(r));
+  }
+
+  /** Whether the output may end at reading `r`: it is not bound to write the rest of the original. */
+  private endsAt([i, , stretch]: Reading): boolean {
+    return this.blankFrom[i] === 1 || (stretch === FREE && this.endMarker < 0);
+  }
+
+  /**
    * Whether reading `a` allows what `b` allows: it stands no further on in either text, no
-   * required sketch line lies between them, and it has a blank line next wherever `b` has.
+   * required sketch line lies between them, it has a blank line next wherever `b` has, and it is
+   * bound by a marker's stretch no more than `b` (a bound reading covers only its own place).
    */
   private covers(a: Reading, b: Reading): boolean {
     return (
-      (!this.continues(a) || (a[0] === b[0] && a[1] === b[1])) &&
+      (a[2] === FREE || (a[0] === b[0] && a[1] === b[1] && a[2] <= b[2])) &&
+      (this.endsAt(a) || !this.endsAt(b)) &&
       a[0] <= b[0] &&
       a[1] <= b[1] &&
       this.nextRequired[a[1]] >= b[1] &&
@@ -139,28 +185,28 @@ export class MergeOrder {
     const next: Reading[] = [];
     if (key === '') {
       // A blank line stands where one of the texts has one next.
-      for (const [i, j] of this.readings) {
-        if (this.original[i] === '') next.push([i + 1, j]);
-        if (this.sketch[j] === '' && !this.continues([i, j])) next.push([i, j + 1]);
+      for (const [i, j, stretch] of this.readings) {
+        if (this.original[i] === '') next.push(stretch === FREE ? this.elided(i + 1, j) : [i + 1, j, ELIDING]);
+        if (this.sketch[j] === '' && stretch !== CONTINUES) next.push(stretch === ELIDING ? [i, j + 1, ELIDING] : [i, j + 1, FREE]);
       }
       return next.filter((r) => this.alive(r));
     }
-    for (const [i, j] of this.readings) {
+    for (const [i, j, stretch] of this.readings) {
       // The sketch is read on no further than its next required line.
       const limit = this.nextRequired[j];
-      const continues = this.continues([i, j]);
-      if (continues && this.original[i] !== key) continue;
+      if (stretch === CONTINUES && this.original[i] !== key) continue;
       for (const p of this.candidates(this.inOriginal.get(key), i, this.keptAs, j)) {
         const q = this.keptAs[p];
-        if ((q >= j && (q > limit || this.resumes(q, i))) || (continues && p !== i)) continue;
-        next.push([p + 1, q >= j ? q + 1 : j]);
+        // Within a marker's stretch the original's lines come in a row.
+        if ((q >= j && (q > limit || this.resumes(q, i))) || (stretch !== FREE && p !== i)) continue;
+        next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
       }
       for (const q of this.candidates(this.inSketch.get(key), j, this.keeps, i)) {
         const p = this.keeps[q];
         // A line the sketch keeps from the original stands where the original has it: once the
         // reading has passed (dropped) the original's copy, the sketch's cannot come later.
-        if (q > limit || (p >= 0 && p < i) || (continues && p !== i) || (p >= i && this.resumes(q, i))) continue;
-        next.push([p >= i ? p + 1 : i, q + 1]);
+        if (q > limit || (p >= 0 && p < i) || (stretch !== FREE && p >= 0 && p !== i) || (stretch === CONTINUES && p < 0) || (p >= i && this.resumes(q, i))) continue;
+        next.push(p >= i ? this.kept(p + 1, q + 1) : [i, q + 1, FREE]);
       }
     }
     return next.filter((r) => this.alive(r));
@@ -241,7 +287,45 @@ function matchLines(a: readonly string[], b: readonly string[]): [Int32Array, In
     } else if (lengths[(x + 1) * w + y] >= lengths[x * w + y + 1]) x++;
     else y++;
   }
+  // A line of code that repeats is kept where it stands next to a kept line in both texts (the
+  // `return this;` right after a kept line of a method): runs of equal lines grow both ways.
+  const extend = (x: number, y: number, step: number) => {
+    for (x += step, y += step; x >= 0 && y >= 0 && x < n && y < m && keptAs[x] < 0 && keeps[y] < 0 && a[x] === b[y] && isCode(a[x]); x += step, y += step) {
+      keptAs[x] = y;
+      keeps[y] = x;
+    }
+  };
+  for (let x = 0; x < n; x++) if (keptAs[x] >= 0 && inA.get(a[x]) === 1) extend(x, keptAs[x], 1);
+  for (let x = n - 1; x >= 0; x--) if (keptAs[x] >= 0 && inA.get(a[x]) === 1) extend(x, keptAs[x], -1);
   return [keptAs, keeps];
+}
+
+/**
+ * The sketch's elision markers, with those a snippet implies at its edges. A sketch that begins
+ * with a line the original keeps after code of its own (code the sketch does not show) starts in
+ * the middle of the file; one that ends with a kept line before such code stops in the middle.
+ * Where the sketch marks elided code elsewhere, a middle edge is elided code too; a sketch with no
+ * marker is a snippet when both its edges are in the middle (a whole new file may drop a first or
+ * last part, but starts or ends where the file does).
+ */
+function snippetEdges(original: readonly string[], sketch: readonly string[], keeps: Int32Array, elisions: ReadonlySet<number>): ReadonlySet<number> {
+  const first = sketch.findIndex(isCode);
+  const last = sketch.findLastIndex(isCode);
+  if (first < 0) return elisions;
+  const shown = new Set(sketch);
+  const unshown = (lines: readonly string[]) => lines.some((l) => isCode(l) && !shown.has(l));
+  const marked = [...elisions];
+  const head = !marked.some((q) => q <= first) && keeps[first] >= 0 && unshown(original.slice(0, keeps[first]));
+  const tail = !marked.some((q) => q > last) && keeps[last] >= 0 && unshown(original.slice(keeps[last] + 1));
+  if (!(marked.length ? head || tail : head && tail)) return elisions;
+  const edges = new Set(elisions);
+  if (head) edges.add(0);
+  if (tail) {
+    let end = sketch.length;
+    while (end > last + 1 && sketch[end - 1] === '') end--;
+    edges.add(end);
+  }
+  return edges;
 }
 
 /** A comment line (`//`, `/*`, `*`, `#`, `<!--`, `--`). */
@@ -279,7 +363,7 @@ export function lowerBound<T extends number | string>(list: readonly T[], key: T
 
 /** The readings no other covers, least advanced first (at most MAX_READINGS). */
 function frontier(readings: Reading[], covers: (a: Reading, b: Reading) => boolean): Reading[] {
-  readings.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  readings.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
   const kept: Reading[] = [];
   // A reading that covers r stands no further on in either text, so it sorts before r.
   for (const r of readings) if (!kept.some((k) => covers(k, r))) kept.push(r);
