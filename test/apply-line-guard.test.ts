@@ -85,6 +85,26 @@ describe('line guard', () => {
     assert.ok(tail.allows('\n'.charCodeAt(0)), 'trailing blanks after a whole line, then the newline');
   });
 
+  it('reads the newline that ends a text as the end of its last line, not a blank line after it', () => {
+    // The sketch ends with a newline; the original has no blank line after `x();`'s place.
+    const guard = charGuard('a();\nb();\nc();', 'x();\n');
+    write(guard, 'a();\nx();\n');
+    assert.ok(!guard.allows('\n'.charCodeAt(0)), 'no blank line comes from the sketch\'s final newline');
+    assert.ok(guard.allows(0));
+  });
+
+  it('does not write a blank line where the file may end if it would leave the file unable to end', () => {
+    // The sketch changes class A and elides the rest. Once the whole file is written it may end;
+    // a blank line there fits only a reading that took B's `r();` for the sketch's (A's still to
+    // come), which would have to go on writing the original's B.
+    const original = 'class A {\n  f() {\n    r();\n  }\n}\n\nclass B {\n  g() {\n    r();\n  }\n}\n';
+    const sketch = '// ...\n\nclass A {\n  f() {\n    s();\n\n    r();\n  }\n}\n\n// ...\n';
+    const guard = charGuard(original, sketch);
+    write(guard, 'class A {\n  f() {\n    s();\n\n    r();\n  }\n}\n\nclass B {\n  g() {\n    r();\n  }\n}\n');
+    assert.ok(guard.allows(0));
+    assert.ok(!guard.allows('\n'.charCodeAt(0)), 'the blank line fits only a reading that cannot end');
+  });
+
   it('closes a block at the indentation it opened with, and no block that is not open', () => {
     const original = 'class A {\n  f() {\n    a();\n  }\n}\n';
     const sketch = 'class A {\n  f() {\n    b();\n  }\n  g() {\n  }\n}\n';

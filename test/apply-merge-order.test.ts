@@ -129,6 +129,10 @@ describe('merge order', () => {
     write(replaced, 'x();\nc();');
     assert.ok(!replaced.allows('e();'));
     write(replaced, 'd();\ne();\nf();');
+    // It may start at a blank line, too.
+    const blank = new MergeOrder(lines('a();\nold();\n\nb();'), lines('new();'), new Set([0, 1]));
+    write(blank, 'a();\nnew();\n\nb();');
+    assert.ok(blank.mayEnd());
   });
 
   it('does not end while a marker at the sketch\'s end stands for more of the original', () => {

@@ -75,11 +75,13 @@ export class LineGuard {
     private readonly blocked: ReadonlySet<number>,
     private readonly endsWithNewline = false,
   ) {
-    const original = texts.original.map(toBytes);
+    // A text that ends with a newline splits into one more, empty, line that is not a line of it.
+    const whole = (lines: readonly string[]) => (lines.length > 1 && lines[lines.length - 1] === '' ? lines.slice(0, -1) : lines);
+    const original = whole(texts.original).map(toBytes);
     // Elision markers are not lines to write; where they stood tells which stretches the sketch shows whole.
     const elisions = new Set<number>();
     const sketch: string[] = [];
-    for (const line of texts.sketch) {
+    for (const line of whole(texts.sketch)) {
       if (isElisionMarker(line)) elisions.add(sketch.length);
       else sketch.push(toBytes(line));
     }
@@ -164,6 +166,12 @@ export class LineGuard {
       const already = used?.get(line) ?? 0;
       if ((this.left.get(line) ?? 0) - already <= 0 || !order.allows(line)) return false;
       if (line !== '' && !fitsBlocks(blocks, indentOf(raw), line)) return false;
+      if (line === '' && order.mayEnd()) {
+        // Where the file may end, a blank line may not lead only to readings bound to write more.
+        const after = order.clone();
+        after.push('');
+        if (!after.mayEnd()) return false;
+      }
       (used ??= new Map()).set(line, already + 1);
       start = nl + 1;
       // More after the line ends: try it against the order (and blocks) that follow.

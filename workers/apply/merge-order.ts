@@ -187,6 +187,11 @@ export class MergeOrder {
       // A blank line stands where one of the texts has one next.
       for (const [i, j, stretch] of this.readings) {
         if (this.original[i] === '') next.push(stretch === FREE ? this.elided(i + 1, j) : [i + 1, j, ELIDING]);
+        else if (stretch === FREE && this.elisions.has(j)) {
+          // After new lines, a marker's stretch may start at a blank line further on.
+          const p = this.original.indexOf('', i);
+          if (p >= 0) next.push([p + 1, j, ELIDING]);
+        }
         if (this.sketch[j] === '' && stretch !== CONTINUES) next.push(stretch === ELIDING ? [i, j + 1, ELIDING] : [i, j + 1, FREE]);
       }
       return next.filter((r) => this.alive(r));
