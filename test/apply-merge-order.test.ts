@@ -110,8 +110,10 @@ describe('merge order', () => {
     write(before, 'x();');
     assert.ok(!before.allows('d();'), '`c();` is elided code kept just before `d();`');
     write(before, 'c();\nd();');
-    // Without the markers the sketch shows those lines dropped.
-    write(new MergeOrder(original, lines('b();\nx();')), 'b();\nx();');
+    // Without the markers, a sketch that starts where the file does shows those lines dropped.
+    const dropped = new MergeOrder(original, lines('a();\nb();\nx();'));
+    write(dropped, 'a();\nb();\nx();');
+    assert.ok(dropped.mayEnd());
     write(new MergeOrder(original, lines('x();\nd();')), 'x();\nd();');
   });
 
@@ -160,6 +162,13 @@ describe('merge order', () => {
     const whole = new MergeOrder(original, lines('a();\nb();\nx();\n'));
     write(whole, 'a();\nb();\nx();');
     assert.ok(whole.mayEnd(), 'the new file drops `c();` and `d();`');
+    // One that starts in the middle and ends where the file does: a snippet if it is short ...
+    const long = lines('a();\nb();\nc();\nd();\ne();\nf();\ng();\nh();');
+    const tail = new MergeOrder(long, lines('g();\nx();\nh();'));
+    assert.ok(!tail.allows('g();'), 'the file before a short snippet is kept');
+    write(tail, 'a();\nb();\nc();\nd();\ne();\nf();\ng();\nx();\nh();');
+    // ... and the whole new file, without its first line, if it is not.
+    write(new MergeOrder(long, lines('b();\nc();\nd();\ne();\nf();\ng();\nx();\nh();')), 'b();');
   });
 
   it('keeps a repeated line where it stands next to a kept line in both texts', () => {

@@ -309,9 +309,7 @@ function matchLines(a: readonly string[], b: readonly string[]): [Int32Array, In
  * The sketch's elision markers, with those a snippet implies at its edges. A sketch that begins
  * with a line the original keeps after code of its own (code the sketch does not show) starts in
  * the middle of the file; one that ends with a kept line before such code stops in the middle.
- * Where the sketch marks elided code elsewhere, a middle edge is elided code too; a sketch with no
- * marker is a snippet when both its edges are in the middle (a whole new file may drop a first or
- * last part, but starts or ends where the file does).
+ * Where the sketch marks elided code elsewhere, a middle edge is elided code too.
  */
 function snippetEdges(original: readonly string[], sketch: readonly string[], keeps: Int32Array, elisions: ReadonlySet<number>): ReadonlySet<number> {
   const first = sketch.findIndex(isCode);
@@ -322,7 +320,10 @@ function snippetEdges(original: readonly string[], sketch: readonly string[], ke
   const marked = [...elisions];
   const head = !marked.some((q) => q <= first) && keeps[first] >= 0 && unshown(original.slice(0, keeps[first]));
   const tail = !marked.some((q) => q > last) && keeps[last] >= 0 && unshown(original.slice(keeps[last] + 1));
-  if (!(marked.length ? head || tail : head && tail)) return elisions;
+  // A sketch without markers may be the whole new file (which may drop the file's first or last
+  // part); it is a snippet when both edges are in the middle, or it is under half the file.
+  const snippet = marked.length > 0 || (head && tail) || sketch.length * 2 < original.length;
+  if (!snippet || !(head || tail)) return elisions;
   const edges = new Set(elisions);
   if (head) edges.add(0);
   if (tail) {
