@@ -167,6 +167,13 @@ describe('merge order', () => {
     const tail = new MergeOrder(long, lines('g();\nx();\nh();'));
     assert.ok(!tail.allows('g();'), 'the file before a short snippet is kept');
     write(tail, 'a();\nb();\nc();\nd();\ne();\nf();\ng();\nx();\nh();');
+    // A short sketch that keeps no line of the file is new code within it: the file is kept around it.
+    const inserted = new MergeOrder(long, lines('x();'));
+    assert.ok(!inserted.allows('b();'));
+    write(inserted, 'a();\nb();\nx();\nc();');
+    assert.ok(!inserted.mayEnd());
+    write(inserted, 'd();\ne();\nf();\ng();\nh();');
+    assert.ok(inserted.mayEnd());
     // ... and the whole new file, without its first line, if it is not.
     write(new MergeOrder(long, lines('b();\nc();\nd();\ne();\nf();\ng();\nx();\nh();')), 'b();');
   });

@@ -142,13 +142,16 @@ export class LineGuard {
   allows(id: number): boolean {
     if (id === this.eos) {
       // The end comes after the sketch's last line of code, on a line of its own.
-      if (!this.order.mayEnd()) return false;
       const last = trimEnd(this.partial);
-      if (last === '') return true;
+      if (last === '') return this.order.mayEnd();
       // Text follows the window on a line of its own: the window ends with its newline.
       if (this.endsWithNewline) return false;
       const key = this.keyOf.get(last);
-      return key !== undefined && (this.left.get(key) ?? 0) > 0 && this.order.allows(key) && fitsBlocks(this.blocks, indentOf(last), key);
+      if (key === undefined || (this.left.get(key) ?? 0) <= 0 || !this.order.allows(key) || !fitsBlocks(this.blocks, indentOf(last), key)) return false;
+      // The unfinished last line is the file's last: the end as it stands once it is written.
+      const order = this.order.clone();
+      order.push(key);
+      return order.mayEnd();
     }
     if (this.blocked.has(id)) return false;
     const text = this.partial + this.tokenText(id);

@@ -312,23 +312,30 @@ function matchLines(a: readonly string[], b: readonly string[]): [Int32Array, In
  * Where the sketch marks elided code elsewhere, a middle edge is elided code too.
  */
 function snippetEdges(original: readonly string[], sketch: readonly string[], keeps: Int32Array, elisions: ReadonlySet<number>): ReadonlySet<number> {
-  const first = sketch.findIndex(isCode);
-  const last = sketch.findLastIndex(isCode);
-  if (first < 0) return elisions;
+  if (!sketch.some(isCode)) return elisions;
+  const marked = [...elisions];
+  const short = sketch.length * 2 < original.length;
+  // A short sketch without markers is a snippet: its edges are where its kept lines are (new code
+  // may follow the last); otherwise they are its first and last lines of code, if kept.
+  const bare = !marked.length && short;
+  const first = bare ? keeps.findIndex((p) => p >= 0) : sketch.findIndex(isCode);
+  const last = bare ? keeps.findLastIndex((p) => p >= 0) : sketch.findLastIndex(isCode);
   const shown = new Set(sketch);
   const unshown = (lines: readonly string[]) => lines.some((l) => isCode(l) && !shown.has(l));
-  const marked = [...elisions];
-  const head = !marked.some((q) => q <= first) && keeps[first] >= 0 && unshown(original.slice(0, keeps[first]));
-  const tail = !marked.some((q) => q > last) && keeps[last] >= 0 && unshown(original.slice(keeps[last] + 1));
+  let head = first >= 0 && !marked.some((q) => q <= first) && keeps[first] >= 0 && unshown(original.slice(0, keeps[first]));
+  let tail = last >= 0 && !marked.some((q) => q > last) && keeps[last] >= 0 && unshown(original.slice(keeps[last] + 1));
+  // A short sketch that keeps no line of the file is new code somewhere in it: the file is kept
+  // around it.
+  if (bare && first < 0 && unshown(original)) head = tail = true;
   // A sketch without markers may be the whole new file (which may drop the file's first or last
   // part); it is a snippet when both edges are in the middle, or it is under half the file.
-  const snippet = marked.length > 0 || (head && tail) || sketch.length * 2 < original.length;
+  const snippet = marked.length > 0 || (head && tail) || short;
   if (!snippet || !(head || tail)) return elisions;
   const edges = new Set(elisions);
   if (head) edges.add(0);
   if (tail) {
     let end = sketch.length;
-    while (end > last + 1 && sketch[end - 1] === '') end--;
+    while (end > Math.max(0, last + 1) && sketch[end - 1] === '') end--;
     edges.add(end);
   }
   return edges;

@@ -2,9 +2,11 @@
  * Lines the sketch rewrites. Between two lines the sketch keeps from the original (merge-order.ts
  * pairs them), with no elision marker between them in the sketch, the sketch shows the whole
  * stretch: an original line there that the sketch leaves out but shows rewritten (a new line of
- * the sketch there much like it) is the old version of that line. Apply's line guard writes it
- * once less, so a small model that prefers the text it can copy cannot keep the old line where the
- * user changed it.
+ * the sketch there much like it) is the old version of that line. So is the original's line right
+ * next to a kept line where the sketch has a new line much like it right next to the same kept
+ * line (at the end of what the sketch shows there), and the original line most like the one new
+ * line of code of a part between two markers. Apply's line guard writes it once less, so a small
+ * model that prefers the text it can copy cannot keep the old line where the user changed it.
  *
  * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
  */
@@ -55,7 +57,55 @@ export function replacedLines(
       replaced.push(old[i]);
     }
   }
+  // At an end of the sketch's shown stretch (a kept line with a marker or the sketch's edge on
+  // the other side), a new line right next to a kept line replaces the original's line right next
+  // to it there, if it is much like it.
+  const shownTo = (n: number, step: number) => {
+    const [p, q] = pairs[n];
+    const other = pairs[n + step];
+    if (other) {
+      let elided = false;
+      for (let k = Math.min(q, other[1]) + 1; k <= Math.max(q, other[1]) && !elided; k++) elided = elisions.has(k);
+      if (!elided) return;
+    }
+    // The marker on the other side stands for at least one more original line than `y`.
+    if (other && Math.abs(other[0] - p) <= 2) return;
+    const x = sketch[q + step];
+    const y = original[p + step];
+    if (x === undefined || y === undefined || elisions.has(step > 0 ? q + 1 : q)) return;
+    if (!isCode(x) || inOriginal.has(x) || !isCode(y) || inSketch.has(y)) return;
+    if (alike(tokens(x), tokens(y))) replaced.push(y);
+  };
+  for (let n = 0; n < pairs.length; n++) {
+    shownTo(n, 1);
+    shownTo(n, -1);
+  }
+  // A part of the sketch between two markers with one line of code, a new one: it replaces the
+  // original line it is clearly most like (the only one that much like it).
+  const bounds = [...elisions].sort((a, b) => a - b);
+  const oldLines = original.map((key, p) => (isCode(key) && !inSketch.has(key) ? p : -1)).filter((p) => p >= 0);
+  for (let n = 1; n < bounds.length; n++) {
+    const code = sketch.slice(bounds[n - 1], bounds[n]).filter(isCode);
+    if (code.length !== 1 || inOriginal.has(code[0])) continue;
+    const t = tokens(code[0]);
+    let best = -1;
+    let bestScore = 0;
+    let second = 0;
+    for (const p of oldLines) {
+      const o = tokens(original[p]);
+      const s = alike(o, t) ? similarity(o, t) : 0;
+      if (s > bestScore) [second, bestScore, best] = [bestScore, s, p];
+      else if (s > second) second = s;
+    }
+    if (bestScore >= REWRITE_SIMILARITY && second < bestScore) replaced.push(original[best]);
+  }
   return replaced;
+}
+
+/** Much alike: shared tokens, at least one of them a name or a number (not only punctuation). */
+function alike(a: readonly string[], b: readonly string[]): boolean {
+  const words = new Set(a.filter((t) => /\w/.test(t)));
+  return b.some((t) => words.has(t)) && similarity(a, b) >= REWRITE_SIMILARITY;
 }
 
 function tokens(key: string): string[] {
