@@ -44,12 +44,12 @@ describe('merge order', () => {
   });
 
   it('does not tie a line to a copy elsewhere in the other text', () => {
-    // `this.result = 0;` is in both texts twice; the sketch elides the constructor, so the
-    // original's first copy is not the sketch's first one. Writing it must not skip the sketch's
-    // comment.
+    // `this.result = 0;` is in both texts twice; the sketch elides the constructor (a marker
+    // before its line 1), so the original's first copy is not the sketch's first one. Writing it
+    // must not skip the sketch's comment.
     const original = lines('class C {\nconstructor() {\nthis.result = 0;\n}\nadd(n) {\n}\nclear() {\nthis.result = 0;\n}\n}');
     const sketch = lines('class C {\n// Adds n\nadd(n) {\n}\nclear() {\nthis.result = 0;\n}\n}');
-    const order = new MergeOrder(original, sketch);
+    const order = new MergeOrder(original, sketch, new Set([1]));
     write(order, 'class C {\nconstructor() {\nthis.result = 0;\n}\n// Adds n\nadd(n) {\n}\nclear() {\nthis.result = 0;\n}\n}');
     assert.ok(!order.allows('// Adds n'));
   });
@@ -187,6 +187,17 @@ describe('merge order', () => {
     // Read as another line, the sketch's `return this;` would leave a reading free to skip to `g()`.
     assert.ok(!order.allows('g() {'), 'the marker goes on with the original after the kept line');
     write(order, '}\ng() {\nreturn this;\n}');
+  });
+
+  it('drops the original\'s lines between two kept lines the sketch shows with nothing elided between', () => {
+    const original = lines('a();\nold();\n\nb();');
+    const shown = new MergeOrder(original, lines('a();\nfresh();\nb();'));
+    write(shown, 'a();');
+    assert.ok(!shown.allows('old();') && !shown.allows(''), 'the sketch shows all that stands between `a();` and `b();`');
+    write(shown, 'fresh();\nb();');
+    // With a marker between them, the original's lines there may stay.
+    const elided = new MergeOrder(original, lines('a();\nfresh();\nb();'), new Set([1]));
+    write(elided, 'a();\nold();\n\nfresh();\nb();');
   });
 
   it('lets a copy try lines without moving the original', () => {

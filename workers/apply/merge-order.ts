@@ -20,7 +20,9 @@
  * of the texts has a blank line next, and moves that reading past it. A line of code (not bare
  * punctuation) found once in each text, where the two texts' order agrees (a longest common
  * subsequence of such lines), is the original's line kept: writing it moves a reading on in both;
- * so is a line of code that repeats, where it stands next to a kept line in both texts.
+ * so is a line of code that repeats, where it stands next to a kept line in both texts. Between
+ * two kept lines with no marker between them, the sketch shows the whole stretch: the original's
+ * other lines there are deleted or rewritten, and are not written.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
  * cannot write the sketch's later, and one that has passed the original's copy of a required line
  * is dropped, since it could never write that line.
@@ -61,6 +63,12 @@ export class MergeOrder {
   private readings: Reading[];
   /** Sketch positions where an elision marker stood just before that line, or is implied (snippetEdges). */
   private readonly elisions: ReadonlySet<number>;
+  /**
+   * For each sketch position between two kept lines with no marker between them (the sketch shows
+   * that stretch whole), the original position of the second: the original's lines before it are
+   * not written there. Elsewhere -1.
+   */
+  private readonly shownUntil: Int32Array;
   /** For each original position, whether only blank lines follow from there. */
   private readonly blankFrom: Uint8Array;
   /** The sketch position of an elision marker with only blank lines after it (-1: none). */
@@ -106,6 +114,14 @@ export class MergeOrder {
     let end = -1;
     for (const q of this.elisions) if (q > this.lastSketchCode && sketch.slice(q).every((l) => l === '')) end = Math.max(end, q);
     this.endMarker = end;
+    this.shownUntil = new Int32Array(sketch.length + 1).fill(-1);
+    for (let q = 0, prev = -1; q < sketch.length; q++) {
+      if (this.keeps[q] < 0) continue;
+      let elided = false;
+      for (let k = prev + 1; k <= q && !elided; k++) elided = this.elisions.has(k);
+      if (prev >= 0 && !elided) for (let k = prev + 1; k <= q; k++) this.shownUntil[k] = this.keeps[q];
+      prev = q;
+    }
     // A marker before the sketch's first line stands for the original's first lines.
     this.readings = [[0, 0, this.elisions.has(0) ? ELIDING : FREE]];
   }
@@ -186,7 +202,7 @@ export class MergeOrder {
     if (key === '') {
       // A blank line stands where one of the texts has one next.
       for (const [i, j, stretch] of this.readings) {
-        if (this.original[i] === '') next.push(stretch === FREE ? this.elided(i + 1, j) : [i + 1, j, ELIDING]);
+        if (this.original[i] === '' && i >= this.shownUntil[j]) next.push(stretch === FREE ? this.elided(i + 1, j) : [i + 1, j, ELIDING]);
         else if (stretch === FREE && this.elisions.has(j)) {
           // After new lines, a marker's stretch may start at a blank line further on.
           const p = this.original.indexOf('', i);
@@ -204,6 +220,8 @@ export class MergeOrder {
         const q = this.keptAs[p];
         // Within a marker's stretch the original's lines come in a row.
         if ((q >= j && (q > limit || this.resumes(q, i))) || (stretch !== FREE && p !== i)) continue;
+        // Between two kept lines the sketch shows whole, the original's other lines are gone.
+        if (q < j && p < this.shownUntil[j]) continue;
         next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
       }
       for (const q of this.candidates(this.inSketch.get(key), j, this.keeps, i)) {
