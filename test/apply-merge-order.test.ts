@@ -131,6 +131,12 @@ describe('merge order', () => {
     write(replaced, 'x();\nc();');
     assert.ok(!replaced.allows('e();'));
     write(replaced, 'd();\ne();\nf();');
+    // Unchanged, they keep the original's indentation (when the order knows it).
+    const indented = new MergeOrder(lines('f() {\n  x();\n}\ng();'), lines('f() {'), new Set([1]), [0, 2, 0, 0]);
+    write(indented, 'f() {');
+    assert.ok(!indented.allows('x();', 0) && indented.allows('x();', 2));
+    indented.push('x();', 2);
+    assert.ok(!indented.allows('}', 2) && indented.allows('}', 0), 'the `}` that closes `f() {`, where the original has it');
     // It may start at a blank line, too.
     const blank = new MergeOrder(lines('a();\nold();\n\nb();'), lines('new();'), new Set([0, 1]));
     write(blank, 'a();\nnew();\n\nb();');

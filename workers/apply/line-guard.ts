@@ -102,7 +102,7 @@ export class LineGuard {
     const originalKeys = original.map(trim);
     const sketchKeys = sketch.map(trim);
     const shaped = (lines: readonly string[]) => lines.map((l) => [indentOf(l), trim(l)] as const);
-    this.order = new MergeOrder(originalKeys, sketchKeys, elisions);
+    this.order = new MergeOrder(originalKeys, sketchKeys, elisions, original.map((l) => indentOf(l).length));
     this.blocks = structureOf(shaped(original), shaped(sketch));
     // A line the sketch keeps from the original (paired by the order) is one line, not two.
     const kept = new Set(this.order.pairs().map(([p]) => originalKeys[p]));
@@ -147,10 +147,11 @@ export class LineGuard {
       // Text follows the window on a line of its own: the window ends with its newline.
       if (this.endsWithNewline) return false;
       const key = this.keyOf.get(last);
-      if (key === undefined || (this.left.get(key) ?? 0) <= 0 || !this.order.allows(key) || !fitsBlocks(this.blocks, indentOf(last), key)) return false;
+      const indent = indentOf(last).length;
+      if (key === undefined || (this.left.get(key) ?? 0) <= 0 || !this.order.allows(key, indent) || !fitsBlocks(this.blocks, indentOf(last), key)) return false;
       // The unfinished last line is the file's last: the end as it stands once it is written.
       const order = this.order.clone();
-      order.push(key);
+      order.push(key, indent);
       return order.mayEnd();
     }
     if (this.blocked.has(id)) return false;
@@ -167,7 +168,7 @@ export class LineGuard {
       blankRun = line === '' ? blankRun + 1 : 0;
       if (blankRun > this.maxBlankRun) return false;
       const already = used?.get(line) ?? 0;
-      if ((this.left.get(line) ?? 0) - already <= 0 || !order.allows(line)) return false;
+      if ((this.left.get(line) ?? 0) - already <= 0 || !order.allows(line, indentOf(raw).length)) return false;
       if (line !== '' && !fitsBlocks(blocks, indentOf(raw), line)) return false;
       if (line === '' && order.mayEnd()) {
         // Where the file may end, a blank line may not lead only to readings bound to write more.
@@ -180,7 +181,7 @@ export class LineGuard {
       // More after the line ends: try it against the order (and blocks) that follow.
       if (start < text.length) {
         if (order === this.order) order = order.clone();
-        order.push(line);
+        order.push(line, indentOf(raw).length);
         if (blocks && line !== '') {
           if (blocks === this.blocks) blocks = blocks.clone();
           blocks.push(indentOf(raw), line);
@@ -207,7 +208,7 @@ export class LineGuard {
     return (
       key !== undefined &&
       (this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 &&
-      order.allows(key) &&
+      order.allows(key, indentOf(whole).length) &&
       fitsBlocks(blocks, indentOf(whole), key)
     );
   }
@@ -222,7 +223,7 @@ export class LineGuard {
       const line = this.lineKey(raw) ?? trim(raw);
       this.blankRun = line === '' ? this.blankRun + 1 : 0;
       this.left.set(line, (this.left.get(line) ?? 0) - 1);
-      this.order.push(line);
+      this.order.push(line, indentOf(raw).length);
       if (this.blocks && line !== '') this.blocks.push(indentOf(raw), line);
       start = nl + 1;
     }
@@ -239,12 +240,14 @@ export class LineGuard {
     const open = new Map<string, boolean>();
     const isOpen = (shape: string) => {
       const key = this.keyOf.get(shape)!;
-      let yes = open.get(key);
+      const indent = indentOf(shape);
+      const at = `${indent.length}:${key}`;
+      let yes = open.get(at);
       if (yes === undefined) {
-        yes = (this.left.get(key) ?? 0) > 0 && this.order.allows(key);
-        open.set(key, yes);
+        yes = (this.left.get(key) ?? 0) > 0 && this.order.allows(key, indent.length);
+        open.set(at, yes);
       }
-      return yes && fitsBlocks(this.blocks, indentOf(shape), key);
+      return yes && fitsBlocks(this.blocks, indent, key);
     };
     this.shapes = this.allShapes.filter(isOpen);
     this.fresh = this.allFresh.filter(isOpen);
@@ -316,7 +319,7 @@ export class LineGuard {
     for (let at = lowerBound(this.allShapes, prefix); at < this.allShapes.length && this.allShapes[at].startsWith(prefix); at++) {
       const shape = this.allShapes[at];
       const key = this.keyOf.get(shape)!;
-      if ((this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key) && fitsBlocks(blocks, indentOf(shape), key)) return true;
+      if ((this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key, indentOf(shape).length) && fitsBlocks(blocks, indentOf(shape), key)) return true;
     }
     return false;
   }

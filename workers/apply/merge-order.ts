@@ -27,7 +27,8 @@
  * cannot write the sketch's later, and one that has passed the original's copy of a required line
  * is dropped, since it could never write that line.
  *
- * An elision marker stands for the original's lines there, unchanged and in a row. Right after a
+ * An elision marker stands for the original's lines there, unchanged (indented as the original
+ * has them) and in a row. Right after a
  * line the sketch keeps, the original's next line comes next; after new lines (which may have
  * replaced some), the stretch starts where the output goes on with the original. Once begun, it
  * goes on line by line until the output writes the sketch's next line; right before a line the
@@ -90,6 +91,12 @@ export class MergeOrder {
     private readonly sketch: readonly string[],
     /** Sketch positions where an elision marker stood just before that line. */
     elisions: ReadonlySet<number> = new Set(),
+    /**
+     * Each original line's indentation (count of leading blanks), when known: a line the output
+     * takes from a marker's stretch is unchanged, so it keeps it (allows and push then want the
+     * written line's indentation).
+     */
+    private readonly indents?: readonly number[],
   ) {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
@@ -127,13 +134,13 @@ export class MergeOrder {
   }
 
   /** Whether the line `key` may come next. */
-  allows(key: string): boolean {
-    return this.next(key).length > 0;
+  allows(key: string, indent?: number): boolean {
+    return this.next(key, indent).length > 0;
   }
 
   /** Records that the line `key` was written (it must be allowed). */
-  push(key: string): void {
-    const next = this.next(key);
+  push(key: string, indent?: number): void {
+    const next = this.next(key, indent);
     for (const [, j] of next) if (j > this.lastSketchCode) this.sketchPassed = true;
     this.readings = frontier(next, (a, b) => this.covers(a, b));
   }
@@ -197,7 +204,7 @@ export class MergeOrder {
   }
 
   /** The readings after writing `key`. */
-  private next(key: string): Reading[] {
+  private next(key: string, indent?: number): Reading[] {
     const next: Reading[] = [];
     if (key === '') {
       // A blank line stands where one of the texts has one next.
@@ -220,6 +227,8 @@ export class MergeOrder {
         const q = this.keptAs[p];
         // Within a marker's stretch the original's lines come in a row.
         if ((q >= j && (q > limit || this.resumes(q, i))) || (stretch !== FREE && p !== i)) continue;
+        // The lines a marker stands for are unchanged: indented as the original has them.
+        if (q < j && indent !== undefined && this.indents && indent !== this.indents[p] && (stretch !== FREE || this.elisions.has(j))) continue;
         // Between two kept lines the sketch shows whole, the original's other lines are gone.
         if (q < j && p < this.shownUntil[j]) continue;
         next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
