@@ -147,6 +147,13 @@ describe('line guard', () => {
     write(alone, 'log(a);\nstart();\nconst total = sum(items');
     assert.ok(!alone.allows(')'.charCodeAt(0)));
     write(alone, ', tax);\nfinish();\nlog(b);\n');
+    // A short sketch of one new line, without markers: markers are implied around it, and names
+    // are compared by their parts (`createAutoAnnotation` and `getAutoAnnotation` share two).
+    const imports = 'import {\n  first,\n  getAutoAnnotation,\n  last,\n} from "./internal";\n\nrun();\n';
+    const bare = charGuard(imports, '  createAutoAnnotation,\n');
+    write(bare, 'import {\n  first,\n  ');
+    assert.ok(!bare.allows('g'.charCodeAt(0)), 'the old name is the line the sketch rewrites');
+    write(bare, 'createAutoAnnotation,\n  last,\n');
     // Alike means sharing a name or a number, not only punctuation.
     write(charGuard('a();\nb();\n', 'a();\nc();\n'), 'a();\nb();\nc();\n');
   });

@@ -112,7 +112,7 @@ export class LineGuard {
       this.left.set(key, o + k - (kept.has(key) ? 1 : 0));
     }
     // An original line the sketch shows rewritten is written once less (replaced-lines.ts).
-    for (const key of replacedLines(originalKeys, sketchKeys, this.order.pairs(), elisions)) {
+    for (const key of replacedLines(originalKeys, sketchKeys, this.order.pairs(), this.order.markers())) {
       this.left.set(key, Math.max(0, this.left.get(key)! - 1));
     }
     const addShape = (indent: string, key: string) => {

@@ -259,6 +259,11 @@ export class MergeOrder {
     return [first];
   }
 
+  /** Sketch positions where an elision marker stands before that line, given or implied (snippetEdges). */
+  markers(): ReadonlySet<number> {
+    return this.elisions;
+  }
+
   /** The pairs of kept lines: [original position, sketch position], in order. */
   pairs(): [number, number][] {
     const pairs: [number, number][] = [];

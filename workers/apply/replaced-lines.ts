@@ -80,8 +80,9 @@ export function replacedLines(
     shownTo(n, 1);
     shownTo(n, -1);
   }
-  // A part of the sketch between two markers with one line of code, a new one: it replaces the
-  // original line it is clearly most like (the only one that much like it).
+  // A part of the sketch between two markers (given, or implied at a snippet's edges) with one
+  // line of code, a new one: it replaces the original line it is clearly most like (the only one
+  // that much like it).
   const bounds = [...elisions].sort((a, b) => a - b);
   const oldLines = original.map((key, p) => (isCode(key) && !inSketch.has(key) ? p : -1)).filter((p) => p >= 0);
   for (let n = 1; n < bounds.length; n++) {
@@ -108,8 +109,9 @@ function alike(a: readonly string[], b: readonly string[]): boolean {
   return b.some((t) => words.has(t)) && similarity(a, b) >= REWRITE_SIMILARITY;
 }
 
+/** Names split at their word boundaries (`getAutoAnnotation`: get, Auto, Annotation), numbers, symbols. */
 function tokens(key: string): string[] {
-  return key.match(/[A-Za-z_$][\w$]*|\d+|\S/g) ?? [];
+  return key.match(/[A-Z]?[a-z$]+|[A-Z]+(?![a-z])|_|\d+|\S/g) ?? [];
 }
 
 /** 2·(longest common subsequence of tokens) / (tokens in both). */
