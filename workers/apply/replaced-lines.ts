@@ -18,7 +18,7 @@ const REWRITE_SIMILARITY = 0.6;
 /**
  * The original's lines (keys, one entry per line replaced) that the sketch shows rewritten.
  * @param pairs [original, sketch] positions of kept lines, in order
- * @param elisions sketch positions where an elision marker stood just before that line
+ * @param elisions sketch positions where an elision marker stands just before that line (given, or implied at a snippet's edges)
  */
 export function replacedLines(
   original: readonly string[],
