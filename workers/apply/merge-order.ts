@@ -28,14 +28,13 @@
  * is dropped, since it could never write that line.
  *
  * An elision marker stands for the original's lines there, unchanged (indented as the original
- * has them) and in a row. Right after a
- * line the sketch keeps, the original's next line comes next; after new lines (which may have
- * replaced some), the stretch starts where the output goes on with the original. Once begun, it
- * goes on line by line until the output writes the sketch's next line; right before a line the
- * sketch keeps, the original's line before that one comes just before it. A marker at the sketch's
- * end stands for the rest of the original: the output does not end before it. A snippet without
- * markers at its edges implies them there when it starts or ends in the middle of the file
- * (snippetEdges).
+ * has them) and in a row. Right after a line the sketch keeps, the original's next line comes
+ * next; after new lines (which may have replaced some), the stretch starts where the output goes
+ * on with the original. Once begun, it goes on line by line until the output writes the sketch's
+ * next line; right before a line the sketch keeps, the original's line before that one comes just
+ * before it. A marker at the sketch's end stands for the rest of the original: the output does not
+ * end before it. A snippet without markers at its edges implies them there when it starts or ends
+ * in the middle of the file (snippetEdges).
  */
 
 /** Readings kept at most; beyond this the ones furthest on are dropped. */
