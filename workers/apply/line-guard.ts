@@ -165,11 +165,12 @@ export class LineGuard {
       const raw = text.slice(start, nl);
       const line = this.lineKey(raw);
       if (line === undefined) return false;
+      const indent = indentOf(raw);
       blankRun = line === '' ? blankRun + 1 : 0;
       if (blankRun > this.maxBlankRun) return false;
       const already = used?.get(line) ?? 0;
-      if ((this.left.get(line) ?? 0) - already <= 0 || !order.allows(line, indentOf(raw).length)) return false;
-      if (line !== '' && !fitsBlocks(blocks, indentOf(raw), line)) return false;
+      if ((this.left.get(line) ?? 0) - already <= 0 || !order.allows(line, indent.length)) return false;
+      if (line !== '' && !fitsBlocks(blocks, indent, line)) return false;
       if (line === '' && order.mayEnd()) {
         // Where the file may end, a blank line may not lead only to readings bound to write more.
         const after = order.clone();
@@ -181,10 +182,10 @@ export class LineGuard {
       // More after the line ends: try it against the order (and blocks) that follow.
       if (start < text.length) {
         if (order === this.order) order = order.clone();
-        order.push(line, indentOf(raw).length);
+        order.push(line, indent.length);
         if (blocks && line !== '') {
           if (blocks === this.blocks) blocks = blocks.clone();
-          blocks.push(indentOf(raw), line);
+          blocks.push(indent, line);
         }
       }
     }

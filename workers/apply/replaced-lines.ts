@@ -29,12 +29,15 @@ export function replacedLines(
   const inOriginal = new Set(original);
   const inSketch = new Set(sketch);
   const replaced: string[] = [];
+  /** Whether a marker stands between sketch lines `a` and `b` (either order). */
+  const elidedBetween = (a: number, b: number) => {
+    for (let q = Math.min(a, b) + 1; q <= Math.max(a, b); q++) if (elisions.has(q)) return true;
+    return false;
+  };
   for (let n = 1; n < pairs.length; n++) {
     const [pa, qa] = pairs[n - 1];
     const [pb, qb] = pairs[n];
-    let elided = false;
-    for (let q = qa + 1; q <= qb && !elided; q++) elided = elisions.has(q);
-    if (elided) continue;
+    if (elidedBetween(qa, qb)) continue;
     const old = original.slice(pa + 1, pb).filter((key) => isCode(key) && !inSketch.has(key));
     const fresh = sketch.slice(qa + 1, qb).filter((key) => isCode(key) && !inOriginal.has(key));
     if (!old.length || !fresh.length) continue;
@@ -63,18 +66,13 @@ export function replacedLines(
   const shownTo = (n: number, step: number) => {
     const [p, q] = pairs[n];
     const other = pairs[n + step];
-    if (other) {
-      let elided = false;
-      for (let k = Math.min(q, other[1]) + 1; k <= Math.max(q, other[1]) && !elided; k++) elided = elisions.has(k);
-      if (!elided) return;
-    }
-    // The marker on the other side stands for at least one more original line than `y`.
-    if (other && Math.abs(other[0] - p) <= 2) return;
+    // On the other side, a marker that stands for at least one more original line than `y`.
+    if (other && (!elidedBetween(q, other[1]) || Math.abs(other[0] - p) <= 2)) return;
     const x = sketch[q + step];
     const y = original[p + step];
     if (x === undefined || y === undefined || elisions.has(step > 0 ? q + 1 : q)) return;
     if (!isCode(x) || inOriginal.has(x) || !isCode(y) || inSketch.has(y)) return;
-    if (alike(tokens(x), tokens(y))) replaced.push(y);
+    if (likeness(tokens(x), tokens(y)) >= REWRITE_SIMILARITY) replaced.push(y);
   };
   for (let n = 0; n < pairs.length; n++) {
     shownTo(n, 1);
@@ -85,6 +83,7 @@ export function replacedLines(
   // that much like it).
   const bounds = [...elisions].sort((a, b) => a - b);
   const oldLines = original.map((key, p) => (isCode(key) && !inSketch.has(key) ? p : -1)).filter((p) => p >= 0);
+  const oldTokens = oldLines.map((p) => tokens(original[p]));
   for (let n = 1; n < bounds.length; n++) {
     const code = sketch.slice(bounds[n - 1], bounds[n]).filter(isCode);
     if (code.length !== 1 || inOriginal.has(code[0])) continue;
@@ -92,21 +91,20 @@ export function replacedLines(
     let best = -1;
     let bestScore = 0;
     let second = 0;
-    for (const p of oldLines) {
-      const o = tokens(original[p]);
-      const s = alike(o, t) ? similarity(o, t) : 0;
+    oldLines.forEach((p, k) => {
+      const s = likeness(oldTokens[k], t);
       if (s > bestScore) [second, bestScore, best] = [bestScore, s, p];
       else if (s > second) second = s;
-    }
+    });
     if (bestScore >= REWRITE_SIMILARITY && second < bestScore) replaced.push(original[best]);
   }
   return replaced;
 }
 
-/** Much alike: shared tokens, at least one of them a name or a number (not only punctuation). */
-function alike(a: readonly string[], b: readonly string[]): boolean {
+/** How alike two lines are (similarity), counting only lines that share a name or a number, not only punctuation. */
+function likeness(a: readonly string[], b: readonly string[]): number {
   const words = new Set(a.filter((t) => /\w/.test(t)));
-  return b.some((t) => words.has(t)) && similarity(a, b) >= REWRITE_SIMILARITY;
+  return b.some((t) => words.has(t)) ? similarity(a, b) : 0;
 }
 
 /** Names split at their word boundaries (`getAutoAnnotation`: get, Auto, Annotation), numbers, symbols. */
