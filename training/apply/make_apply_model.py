@@ -1,6 +1,6 @@
 """One command from pinned npm packages to the shipped apply model folder (models/lookahead-apply):
 
-    npm run model:train-apply                 # about 2.5 hours on 2 cores
+    npm run model:train-apply                 # about 3 hours on 2 cores
     npm run model:train-apply -- --resume     # continue the unfinished stage from its checkpoint
 
 Steps: corpus/build.py (files for synthetic edits) -> apply/version_pairs.py (pinned version pairs)
@@ -26,13 +26,15 @@ TRAINING = os.path.dirname(HERE)
 ROOT = os.path.dirname(TRAINING)
 PY = sys.executable
 # Stage 1 learns the task from the code model; stages 2 and 3 go on at lower peak rates, each on
-# fresh examples.
+# fresh examples; stage 4 weighs each line's first two tokens (where the output chooses which line
+# comes next) three times as much.
 # Steps, not minutes, so the schedule does not depend on how busy the machine is (~3.3 s per step
 # on 2 cores with transparent huge pages; see README).
 RECIPE = [
     {"steps": 950, "budget": 8192, "lr": 1e-3, "warmup": 30, "synthetic": 7000, "pair_passes": 2, "seed": 7},
     {"steps": 1500, "budget": 8192, "lr": 5e-4, "warmup": 50, "synthetic": 7000, "pair_passes": 2, "seed": 8},
     {"steps": 1500, "budget": 8192, "lr": 3e-4, "warmup": 50, "synthetic": 7000, "pair_passes": 2, "seed": 9},
+    {"steps": 800, "budget": 8192, "lr": 2e-4, "warmup": 40, "synthetic": 7000, "pair_passes": 2, "seed": 10, "line_start_weight": 3},
 ]
 
 
@@ -68,7 +70,8 @@ def main() -> None:
             continue
         run([PY, os.path.join(HERE, "train_apply.py"), "--init", init, "--examples", examples, "--out", ckpt,
              "--steps", str(stage["steps"]), "--budget", str(stage["budget"]), "--lr", str(stage["lr"]),
-             "--warmup", str(stage["warmup"])] + (["--resume"] if args.resume else []))
+             "--warmup", str(stage["warmup"]), "--line-start-weight", str(stage.get("line_start_weight", 1.0))]
+            + (["--resume"] if args.resume else []))
         shutil.rmtree(staging, ignore_errors=True)
         run([PY, os.path.join(TRAINING, "model", "export.py"), "--checkpoint", os.path.join(ckpt, "checkpoint.pt"),
              "--tokenizer", os.path.join(args.init, "tokenizer.json"), "--out", staging])

@@ -96,6 +96,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=50)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--line-start-weight", type=float, default=1.0,
+                    help="loss weight of a line's first two tokens, where the output chooses which line comes next")
     args = ap.parse_args()
     if not args.minutes and not args.steps:
         ap.error("give --minutes or --steps")
@@ -108,6 +110,17 @@ def main():
     tokens = np.fromfile(os.path.join(args.examples, "tokens.bin"), dtype=np.uint16)
     index = np.load(os.path.join(args.examples, "index.npy"))
     valid, train = index[:VALID_EXAMPLES], index[VALID_EXAMPLES:]
+
+    # Tokens that hold a newline: the next two tokens start a line (its indentation, its first word).
+    vocab = json.load(open(os.path.join(args.init, "tokenizer.json"), encoding="utf-8"))["model"]["vocab"]
+    newline = torch.zeros(max(vocab.values()) + 1, dtype=torch.bool)
+    for piece, i in vocab.items():
+        newline[i] = "\u010a" in piece  # byte-level BPE writes "\n" as "\u010a"
+
+    def line_weights(x: torch.Tensor) -> torch.Tensor:
+        starts = newline[x]
+        starts[:, 1:] |= newline[x[:, :-1]]
+        return torch.where(starts, args.line_start_weight, 1.0)
 
     config = config_from_folder(args.init)
     model = CodeModel(ModelConfig(**config))
@@ -139,7 +152,12 @@ def main():
         x, y = make_batch(tokens, next(stream))
         with autocast():
             logits = model(x)
-            loss = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), y.reshape(-1), ignore_index=-100)
+            if args.line_start_weight == 1.0:
+                loss = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), y.reshape(-1), ignore_index=-100)
+            else:
+                each = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), y.reshape(-1), ignore_index=-100, reduction="none")
+                w = line_weights(x).reshape(-1) * (y.reshape(-1) != -100)
+                loss = (each * w).sum() / w.sum()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
