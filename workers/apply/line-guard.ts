@@ -147,11 +147,11 @@ export class LineGuard {
       // Text follows the window on a line of its own: the window ends with its newline.
       if (this.endsWithNewline) return false;
       const key = this.keyOf.get(last);
-      const indent = indentOf(last).length;
-      if (key === undefined || (this.left.get(key) ?? 0) <= 0 || !this.order.allows(key, indent) || !fitsBlocks(this.blocks, indentOf(last), key)) return false;
+      const indent = indentOf(last);
+      if (key === undefined || (this.left.get(key) ?? 0) <= 0 || !this.order.allows(key, indent.length) || !fitsBlocks(this.blocks, indent, key)) return false;
       // The unfinished last line is the file's last: the end as it stands once it is written.
       const order = this.order.clone();
-      order.push(key, indent);
+      order.push(key, indent.length);
       return order.mayEnd();
     }
     if (this.blocked.has(id)) return false;
@@ -320,7 +320,8 @@ export class LineGuard {
     for (let at = lowerBound(this.allShapes, prefix); at < this.allShapes.length && this.allShapes[at].startsWith(prefix); at++) {
       const shape = this.allShapes[at];
       const key = this.keyOf.get(shape)!;
-      if ((this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key, indentOf(shape).length) && fitsBlocks(blocks, indentOf(shape), key)) return true;
+      const indent = indentOf(shape);
+      if ((this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key, indent.length) && fitsBlocks(blocks, indent, key)) return true;
     }
     return false;
   }
