@@ -90,13 +90,13 @@ def encode_example(enc: Encoder, before: str, sketch: str, after: str) -> tuple[
     return ids, loss_start
 
 
-def examples_from_pair(enc, path, before, after, rng):
+def examples_from_pair(enc, path, before, after, rng, note_share=0.0):
     for _ in range(2 if len(before) > 6000 else 1):
         limit = rng.choice(WINDOW_CHARS)
         b, a = (before, after) if len(before) <= limit else window_pair(before, after, limit, rng)
         if b == a or not b.strip():
             continue
-        sketch = make_sketch(path, b, a, rng)
+        sketch = make_sketch(path, b, a, rng, note_share)
         ids, loss_start = encode_example(enc, b, sketch, a)
         if len(ids) <= MAX_TOKENS:
             yield ids, loss_start
@@ -111,6 +111,8 @@ def main():
     ap.add_argument("--pair-passes", type=int, default=2, help="examples per version pair (different sketches and windows)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--newest-steps", type=int, help="only the pairs this many steps back from each package's newest")
+    ap.add_argument("--note-share", type=float, default=0.0, help="share of sketches that open with a chat model's note")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     vocab, merges = load_tokenizer_json(args.tokenizer)
@@ -126,10 +128,10 @@ def main():
         tokens.extend(ids)
         counts[kind] += 1
 
-    pairs = list(read_jsonl(args.pairs))
+    pairs = [p for p in read_jsonl(args.pairs) if args.newest_steps is None or p["step"] < args.newest_steps]
     for p in range(args.pair_passes):
         for i, pair in enumerate(pairs):
-            for ids, ls in examples_from_pair(enc, pair["path"], pair["before"], pair["after"], rng):
+            for ids, ls in examples_from_pair(enc, pair["path"], pair["before"], pair["after"], rng, args.note_share):
                 add(ids, ls, "pairs")
         print(f"pairs pass {p}: {counts['pairs']} examples, {len(tokens)} tokens, {time.time() - t0:.0f}s", flush=True)
 
@@ -151,7 +153,7 @@ def main():
         if not edit:
             continue
         after = edit[1]
-        sketch = make_sketch(f["path"], text, after, rng)
+        sketch = make_sketch(f["path"], text, after, rng, args.note_share)
         ids, ls = encode_example(enc, text, sketch, after)
         if len(ids) <= MAX_TOKENS:
             add(ids, ls, "synthetic")

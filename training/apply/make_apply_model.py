@@ -31,10 +31,10 @@ PY = sys.executable
 # Steps, not minutes, so the schedule does not depend on how busy the machine is (~3.3 s per step
 # on 2 cores with transparent huge pages; see README).
 RECIPE = [
-    {"steps": 950, "budget": 8192, "lr": 1e-3, "warmup": 30, "synthetic": 7000, "pair_passes": 2, "seed": 7},
-    {"steps": 1500, "budget": 8192, "lr": 5e-4, "warmup": 50, "synthetic": 7000, "pair_passes": 2, "seed": 8},
-    {"steps": 1500, "budget": 8192, "lr": 3e-4, "warmup": 50, "synthetic": 7000, "pair_passes": 2, "seed": 9},
-    {"steps": 800, "budget": 8192, "lr": 2e-4, "warmup": 40, "synthetic": 7000, "pair_passes": 2, "seed": 10, "line_start_weight": 3},
+    {"steps": 950, "budget": 8192, "lr": 1e-3, "warmup": 30, "synthetic": 7000, "pair_passes": 2, "newest_steps": 3, "seed": 7},
+    {"steps": 1500, "budget": 8192, "lr": 5e-4, "warmup": 50, "synthetic": 7000, "pair_passes": 2, "newest_steps": 3, "seed": 8},
+    {"steps": 1500, "budget": 8192, "lr": 3e-4, "warmup": 50, "synthetic": 7000, "pair_passes": 2, "newest_steps": 3, "seed": 9},
+    {"steps": 800, "budget": 8192, "lr": 2e-4, "warmup": 40, "synthetic": 7000, "pair_passes": 2, "newest_steps": 3, "seed": 10, "line_start_weight": 3},
 ]
 
 
@@ -62,7 +62,8 @@ def main() -> None:
             run([PY, os.path.join(HERE, "examples.py"), "--tokenizer", os.path.join(args.init, "tokenizer.json"),
                  "--pairs", os.path.join(work, "train-pairs.jsonl"), "--corpus", os.path.join(args.work, "corpus", "train.jsonl"),
                  "--synthetic", str(stage["synthetic"]), "--pair-passes", str(stage["pair_passes"]), "--seed", str(stage["seed"]),
-                 "--out", examples])
+                 "--note-share", str(stage.get("note_share", 0.0)), "--out", examples]
+                + (["--newest-steps", str(stage["newest_steps"])] if "newest_steps" in stage else []))
         ckpt = os.path.join(work, "checkpoint" if n == 1 else f"checkpoint-{n}")
         staging = os.path.join(work, "export" if n == len(RECIPE) else f"export-{n}")
         if args.resume and os.path.exists(os.path.join(staging, "onnx", "model.onnx")):

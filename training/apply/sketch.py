@@ -4,12 +4,14 @@ A chat model asked for an edit answers with the changed code and elides what sta
 `// ... existing code ...` (or `# ...`, `/* ... */`, `<!-- ... -->`, in the file's comment
 syntax), keeping a line or two of context around each change so the reader sees where it goes;
 sometimes it shows only the changed region with no marker at all, sometimes the whole file.
-Deleted lines simply do not appear, between context lines that do.
+Deleted lines simply do not appear, between context lines that do. Sometimes it opens with a note
+to the reader (`// Updated: ...`) that is not part of the file.
 """
 from __future__ import annotations
 
 import difflib
 import random
+import re
 
 LINE_COMMENT = {
     "js": "//", "mjs": "//", "cjs": "//", "jsx": "//", "ts": "//", "mts": "//", "cts": "//", "tsx": "//",
@@ -24,6 +26,18 @@ PHRASES = [
     "... same ...", "... unchanged ...", "... existing methods ...", "... rest of the file unchanged ...",
     "... keep existing code ...", "... other code ...", "(unchanged)", "... previous code ...",
 ]
+
+# A chat model's note above its code, naming something the edit touches; never part of the file.
+NOTES = [
+    "Updated {name}", "Refactored {name}", "Changes: {name}", "Modified {name} as requested", "Added {name}",
+    "Here is the updated code with {name}", "Fixed {name}", "Updated implementation of {name}",
+    "{name} now updated", "Edit: {name}", "Changed {name} (rest unchanged)", "Refactor: simplified {name}",
+]
+_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]{2,}")
+_KEYWORDS = set("""abstract async await break case catch class const continue def default delete else elif
+enum export extends false finally for from function get if implements import in instanceof interface
+let new none null private protected public readonly return self set static super switch this throw
+true try type typeof undefined var void while with yield""".split())
 
 
 def extension(path: str) -> str:
@@ -54,8 +68,37 @@ def _indent_of(lines: list[str], start: int, end: int) -> str:
     return ""
 
 
-def make_sketch(path: str, before: str, after: str, rng: random.Random) -> str:
-    """A lazy sketch of `after` relative to `before` (both whole files)."""
+def note(path: str, new_lines: list[str], rng: random.Random) -> str | None:
+    """A one-line note in the file's comment syntax naming a word of the edit's new lines."""
+    names = [n for line in new_lines for n in _NAME.findall(line) if n.lower() not in _KEYWORDS]
+    if not names:
+        return None
+    text = rng.choice(NOTES).format(name=rng.choice(names))
+    ext = extension(path)
+    if ext in LINE_COMMENT:
+        return f"{LINE_COMMENT[ext]} {text}\n"
+    if ext in BLOCK_COMMENT:
+        a, b = BLOCK_COMMENT[ext]
+        return f"{a} {text} {b}\n"
+    return None
+
+
+def make_sketch(path: str, before: str, after: str, rng: random.Random, note_share: float = 0.0) -> str:
+    """A lazy sketch of `after` relative to `before` (both whole files); a share `note_share` of
+    them open with a note (no random draw is made for it when that share is 0, so sketches made
+    without notes stay the same for a given seed)."""
+    sketch = _elide(path, before, after, rng)
+    if note_share > 0 and rng.random() < note_share:
+        a, b = before.splitlines(), after.splitlines()
+        ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+        changed = [line for tag, _, _, j1, j2 in ops if tag != "equal" for line in b[j1:j2]]
+        line = note(path, changed, rng)
+        if line:
+            sketch = line + sketch
+    return sketch
+
+
+def _elide(path: str, before: str, after: str, rng: random.Random) -> str:
     if rng.random() < 0.08:
         return after  # the whole file, no elisions
     a = before.splitlines(keepends=True)

@@ -7,8 +7,9 @@ version's tarball with `npm pack --ignore-scripts` (cached in OUT/tarballs; no
 package code is ever run), reads the tarballs in memory (nothing is extracted
 to disk), pairs files by path within the package and keeps the files that
 changed in a moderate, non-trivial way. Writes OUT/train-pairs.jsonl,
-OUT/valid-pairs.jsonl, OUT/heldout-pairs.jsonl (one {"package", "from", "to", "path", "before",
-"after"} per line) and OUT/stats.json. See README.md beside this file.
+OUT/valid-pairs.jsonl, OUT/heldout-pairs.jsonl (one {"package", "from", "to", "step", "path",
+"before", "after"} per line; "step" counts the package's pairs back from its newest, 0 for the
+newest) and OUT/stats.json. See README.md beside this file.
 """
 import argparse
 import difflib
@@ -237,6 +238,11 @@ def canonical_paths(package, older, newer):
 def build_split(split, rows, cache, policy, forbidden_keys, dropped, yields):
     check_heldout = split == "train"
     records, seen = [], set()
+    # A pair's step back from its package's newest pinned version: 0 for the newest pair.
+    steps = {}
+    for package in {r[0] for r in rows}:
+        newest_first = sorted((r[2] for r in rows if r[0] == package), key=version_key, reverse=True)
+        steps.update({(package, newer): n for n, newer in enumerate(newest_first)})
     for package, older, newer in sorted(rows, key=lambda r: (r[0], version_key(r[2]))):
         tar_dropped = Counter()
         before_files = read_tarball(cache / tarball_name(package, older), policy, check_heldout, tar_dropped)
@@ -256,8 +262,8 @@ def build_split(split, rows, cache, policy, forbidden_keys, dropped, yields):
             if reason:
                 dropped[reason] += 1
                 continue
-            candidates.append({"package": package, "from": older, "to": newer, "path": path,
-                               "before": before, "after": after})
+            candidates.append({"package": package, "from": older, "to": newer, "step": steps[(package, newer)],
+                               "path": path, "before": before, "after": after})
         if len(candidates) > MAX_PAIRS_PER_VERSION_PAIR:
             # A deterministic sample spread over the package: the lowest path hashes.
             sample = sorted(candidates, key=lambda r: hashlib.sha1(r["path"].encode("utf-8")).hexdigest())
