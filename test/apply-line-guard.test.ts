@@ -127,6 +127,23 @@ describe('line guard', () => {
     assert.ok(loose.allows(0));
   });
 
+  it('does not end with more blocks open than one of the texts leaves open', () => {
+    // Closing lines are not code the output must reach: the order alone would let it end here.
+    const original = 'class A {\n  f() {\n    a();\n  }\n}\n';
+    const sketch = 'class A {\n  f() {\n    c();\n  }\n}\n';
+    const guard = charGuard(original, sketch);
+    write(guard, 'class A {\n  f() {\n    c();\n  }\n');
+    assert.ok(!guard.allows(0), 'the class opened by the output is still open');
+    write(guard, '}');
+    assert.ok(guard.allows(0), 'the last line closes it: the end may follow it directly');
+    write(guard, '\n');
+    assert.ok(guard.allows(0));
+    // A window that ends inside a block, or a snippet cut short, may leave as many open as it does.
+    const cut = charGuard('f() {\n  a();\n  b();\n', 'f() {\n  c();\n  b();\n');
+    write(cut, 'f() {\n  c();\n  b();\n');
+    assert.ok(cut.allows(0), 'both texts leave `f() {` open');
+  });
+
   it('does not keep an original line the sketch shows rewritten between two lines it keeps', () => {
     const original = 'start();\nconst total = sum(items);\nfinish();\n';
     const sketch = 'start();\nconst total = sum(items, tax);\nfinish();\n';

@@ -15,10 +15,22 @@ export class BlockStructure {
   /** How many more times a line may close, at each indentation, what was opened above the output. */
   private enclosing: Map<string, number>;
 
-  /** @param enclosing how often the texts close at each indentation what they did not open */
-  constructor(enclosing: ReadonlyMap<string, number>, open: readonly string[] = []) {
+  /**
+   * @param enclosing how often the texts close at each indentation what they did not open
+   * @param leftOpen how many blocks the output may leave open at its end (as many as a text does)
+   */
+  constructor(
+    enclosing: ReadonlyMap<string, number>,
+    private readonly leftOpen = 0,
+    open: readonly string[] = [],
+  ) {
     this.enclosing = new Map(enclosing);
     this.open = open.slice();
+  }
+
+  /** Whether the output may end here: it leaves no more blocks open than one of the texts does. */
+  mayEnd(): boolean {
+    return this.open.length <= this.leftOpen;
   }
 
   /**
@@ -43,7 +55,7 @@ export class BlockStructure {
   }
 
   clone(): BlockStructure {
-    return new BlockStructure(this.enclosing, this.open);
+    return new BlockStructure(this.enclosing, this.leftOpen, this.open);
   }
 }
 
@@ -51,7 +63,9 @@ export class BlockStructure {
  * The structure an output of the two texts starts with, or null when either text does not keep
  * to the rule (a block closed at another indentation than it opened with), so the guard does
  * without it. Either text may close blocks it does not open (the original's window and the
- * sketch may be cut from inside a block); those are the blocks around the window.
+ * sketch may be cut from inside a block); those are the blocks around the window. Either may
+ * also leave blocks open at its end (a window that ends inside a block, a snippet cut short),
+ * and the output may leave as many.
  */
 export function structureOf(original: readonly (readonly [string, string])[], sketch: readonly (readonly [string, string])[]): BlockStructure | null {
   const walk = (lines: readonly (readonly [string, string])[]) => {
@@ -64,13 +78,14 @@ export function structureOf(original: readonly (readonly [string, string])[], sk
       }
       if (opens(key)) open.push(indent);
     }
-    return outside;
+    return { outside, leftOpen: open.length };
   };
   const inOriginal = walk(original);
   const inSketch = walk(sketch);
   if (!inOriginal || !inSketch) return null;
-  for (const [indent, n] of inSketch) inOriginal.set(indent, Math.max(n, inOriginal.get(indent) ?? 0));
-  return new BlockStructure(inOriginal);
+  const outside = inOriginal.outside;
+  for (const [indent, n] of inSketch.outside) outside.set(indent, Math.max(n, outside.get(indent) ?? 0));
+  return new BlockStructure(outside, Math.max(inOriginal.leftOpen, inSketch.leftOpen));
 }
 
 /** Whether a line (trimmed) closes a block: it starts with `}`, `)` or `]`. */

@@ -143,7 +143,7 @@ export class LineGuard {
     if (id === this.eos) {
       // The end comes after the sketch's last line of code, on a line of its own.
       const last = trimEnd(this.partial);
-      if (last === '') return this.order.mayEnd();
+      if (last === '') return this.order.mayEnd() && (this.blocks?.mayEnd() ?? true);
       // Text follows the window on a line of its own: the window ends with its newline.
       if (this.endsWithNewline) return false;
       const key = this.keyOf.get(last);
@@ -152,7 +152,11 @@ export class LineGuard {
       // The unfinished last line is the file's last: the end as it stands once it is written.
       const order = this.order.clone();
       order.push(key, indent.length);
-      return order.mayEnd();
+      if (!order.mayEnd()) return false;
+      if (!this.blocks) return true;
+      const blocks = this.blocks.clone();
+      blocks.push(indent, key);
+      return blocks.mayEnd();
     }
     if (this.blocked.has(id)) return false;
     const text = this.partial + this.tokenText(id);
