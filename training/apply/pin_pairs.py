@@ -11,21 +11,17 @@ Rewrites version-pairs.json in place (or --out); existing pairs are never change
 """
 import argparse
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 sys.dont_write_bytecode = True
-APPLY_DIR = Path(__file__).resolve().parent
-PAIRS_JSON = APPLY_DIR / "version-pairs.json"
-STABLE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from version_pairs import _STABLE, PAIRS_JSON, SPLITS, version_key as key  # noqa: E402
+
 # The pins' rule: step back to the previous minor line's last release, at most this many releases.
 MAX_STEP = 4
-
-
-def key(version):
-    return tuple(int(p) for p in STABLE.match(version).groups())
 
 
 def step_back(versions, newer):
@@ -48,7 +44,7 @@ def published_versions(package):
         sys.exit("npm view %s failed: %s" % (package, result.stderr.strip()[-300:]))
     listed = json.loads(result.stdout)
     listed = [listed] if isinstance(listed, str) else listed
-    return sorted((v for v in listed if STABLE.match(v)), key=key)
+    return sorted((v for v in listed if _STABLE.match(v)), key=key)
 
 
 def extend(chain, versions, count):
@@ -66,7 +62,7 @@ def extend(chain, versions, count):
 def dump(spec):
     """version-pairs.json's layout: one line per package."""
     lines = ["{", "  \"description\": %s," % json.dumps(spec["description"])]
-    splits = [s for s in ("train", "valid", "heldout") if s in spec]
+    splits = [s for s in SPLITS if s in spec]
     for i, split in enumerate(splits):
         lines.append("  \"%s\": {" % split)
         items = sorted(spec[split].items())
@@ -79,7 +75,7 @@ def dump(spec):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--split", default="train", choices=("train", "valid", "heldout"))
+    ap.add_argument("--split", default="train", choices=SPLITS)
     ap.add_argument("--pairs-per-package", type=int, required=True)
     ap.add_argument("--pairs", default=str(PAIRS_JSON))
     ap.add_argument("--out", help="where to write (default: --pairs, in place)")
