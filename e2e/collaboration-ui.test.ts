@@ -127,13 +127,20 @@ describe('collaboration UI', () => {
     await a.keyboard.press('End');
     const cursor = b.locator('.cm-peer-cursor');
     await cursor.waitFor();
-    // The label is the cursor's ::after: the name, on the colour the server gave.
-    const label = await cursor.evaluate((el) => {
-      const style = getComputedStyle(el, '::after');
-      return { content: style.content, background: style.backgroundColor };
-    });
+    // The label is the cursor's ::after: the name, on the colour the server gave. The layer redraws
+    // its markers when the geometry settles, so the element is found and read in one step in the page
+    // (a detached one has no computed style).
+    const label = await (
+      await b.waitForFunction(() => {
+        const el = document.querySelector('.cm-peer-cursor');
+        if (!el) return null;
+        const style = getComputedStyle(el, '::after');
+        return { content: style.content, background: style.backgroundColor, colour: el.getAttribute('data-colour') };
+      })
+    ).jsonValue();
+    assert.ok(label);
     assert.match(label.content, /^"Editor \d+"$/);
-    const colour = await cursor.getAttribute('data-colour');
+    const colour = label.colour;
     assert.ok(colour && (PRESENCE_COLOURS as readonly string[]).includes(colour), `${colour} is a palette colour`);
     assert.equal(label.background, rgb(colour!));
     assert.ok(!(await activeEditor(b).innerText()).includes('Editor'), 'names are not part of the text');
