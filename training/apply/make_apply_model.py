@@ -87,6 +87,7 @@ def main() -> None:
         run([PY, os.path.join(HERE, "train_apply.py"), "--init", init, "--examples", examples, "--out", ckpt,
              "--steps", str(stage["steps"]), "--budget", str(stage["budget"]), "--lr", str(stage["lr"]),
              "--warmup", str(stage["warmup"]), "--line-start-weight", str(stage.get("line_start_weight", 1.0))]
+            + (["--grow-after", stage["grow_after"]] if "grow_after" in stage else [])
             + (["--resume"] if args.resume else []), env=training_env())
         shutil.rmtree(staging, ignore_errors=True)
         run([PY, os.path.join(TRAINING, "model", "export.py"), "--checkpoint", os.path.join(ckpt, "checkpoint.pt"),

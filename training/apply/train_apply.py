@@ -84,6 +84,40 @@ def evaluate(model: CodeModel, tokens: np.ndarray, rows: np.ndarray) -> dict:
     return {"valid_loss": round(total / count, 4), "valid_token_acc": round(right / count, 4)}
 
 
+def parse_grow_after(text: str, num_layers: int) -> list[int]:
+    """--grow-after's layer indices, checked: distinct, in range, in order."""
+    if not text.strip():
+        return []
+    try:
+        after = [int(x) for x in text.split(",")]
+    except ValueError:
+        raise SystemExit(f"--grow-after wants layer indices separated by commas, got {text!r}")
+    if any(i < 0 or i >= num_layers for i in after) or after != sorted(set(after)):
+        raise SystemExit(f"--grow-after wants distinct increasing layer indices from 0 to {num_layers - 1}, got {text!r}")
+    return after
+
+
+def grown_state(state: dict, num_layers: int, after: list[int]) -> tuple[dict, list[int]]:
+    """The parameters of a deeper model: after each layer in `after`, a copy of that layer with its
+    attention and MLP output projections zeroed, so each new block adds nothing to the residual
+    stream and the grown model computes what the original does, until training moves the zeros.
+    Returns the state and the new blocks' indices in the grown model."""
+    grown = {k: v for k, v in state.items() if not k.startswith("layers.")}
+    new_layers, j = [], 0
+    for i in range(num_layers):
+        layer = {k[len(f"layers.{i}."):]: v for k, v in state.items() if k.startswith(f"layers.{i}.")}
+        grown.update({f"layers.{j}.{k}": v for k, v in layer.items()})
+        j += 1
+        if i in after:
+            copy = {k: v.clone() for k, v in layer.items()}
+            copy["self_attn.o_proj.weight"].zero_()
+            copy["mlp.down_proj.weight"].zero_()
+            grown.update({f"layers.{j}.{k}": v for k, v in copy.items()})
+            new_layers.append(j)
+            j += 1
+    return grown, new_layers
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--init", required=True, help="model folder to start from (its onnx/model.onnx)")
@@ -96,11 +130,17 @@ def main():
     ap.add_argument("--warmup", type=int, default=50)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--grow-after", default="",
+                    help="comma-separated layer indices of --init: a new block goes after each (a copy of that layer "
+                         "whose output projections are zero, so the grown model starts out computing what --init does); "
+                         "only the new blocks train")
     ap.add_argument("--line-start-weight", type=float, default=1.0,
                     help="loss weight of a line's first two tokens, where the output chooses which line comes next")
     args = ap.parse_args()
     if not args.minutes and not args.steps:
         ap.error("give --minutes or --steps")
+    config = config_from_folder(args.init)
+    grow_after = parse_grow_after(args.grow_after, config["num_layers"])
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     os.makedirs(args.out, exist_ok=True)
@@ -122,10 +162,17 @@ def main():
         starts[:, 1:] |= newline[x[:, :-1]]
         return torch.where(starts, args.line_start_weight, 1.0)
 
-    config = config_from_folder(args.init)
+    state = {k: torch.from_numpy(v.copy()) for k, v in state_from_fused_onnx(os.path.join(args.init, "onnx", "model.onnx"), config).items()}
+    if grow_after:
+        state, new_layers = grown_state(state, config["num_layers"], grow_after)
+        config = {**config, "num_layers": config["num_layers"] + len(grow_after)}
     model = CodeModel(ModelConfig(**config))
-    model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in state_from_fused_onnx(os.path.join(args.init, "onnx", "model.onnx"), config).items()})
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.1)
+    model.load_state_dict(state)
+    if grow_after:
+        for name, p in model.named_parameters():
+            p.requires_grad = name.startswith(tuple(f"layers.{i}." for i in new_layers))
+        print(f"grown to {config['num_layers']} layers; training the new ones: {new_layers}", flush=True)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, betas=(0.9, 0.95), weight_decay=0.1)
     step, total, seen = 0, args.steps, 0
     if args.resume and os.path.exists(ckpt_path):
         state = torch.load(ckpt_path)
