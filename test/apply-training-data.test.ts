@@ -43,6 +43,33 @@ print(json.dumps({"same": plain == zero, "noted": noted, "plain": plain, "py": p
     assert.match(result.md, /^<!-- .*Heading.* -->\n/);
   });
 
+  it('makes a share of sketches fragments: the changed method alone, at column 0, no markers', () => {
+    const method = (name: string) => `  ${name}(items) {\n    const picked = items.filter((item) => item.${name});\n    return picked;\n  }\n\n`;
+    const before = `class Cart {\n${['total', 'tax', 'shipping'].map(method).join('')}  count(items) {\n    return items.length;\n  }\n\n` +
+      `${['first', 'last', 'empty'].map(method).join('')}}\n`;
+    const after = before.replace('return items.length;', 'return items.filter(Boolean).length;');
+    const result = python(`
+import sketch
+before, after = json.loads(${JSON.stringify(JSON.stringify([before, after]))})
+plain = [sketch.make_sketch("a.ts", before, after, random.Random(s)) for s in range(40)]
+zero = [sketch.make_sketch("a.ts", before, after, random.Random(s), 0.0, 0.0) for s in range(40)]
+fragments = [sketch.make_sketch("a.ts", before, after, random.Random(s), 0.0, 1.0) for s in range(40)]
+print(json.dumps({"same": plain == zero, "fragments": fragments}))
+`) as { same: boolean; fragments: string[] };
+    assert.ok(result.same, 'a fragment share of 0 draws nothing: the same seed gives the same sketch');
+    for (const f of result.fragments) {
+      const lines = f.trimEnd().split('\n');
+      assert.ok(lines.some((l) => l === 'return items.filter(Boolean).length;' || l.endsWith(' return items.filter(Boolean).length;')), f);
+      assert.ok(!/\.\.\.|unchanged/.test(lines[0]) && !/\.\.\.|unchanged/.test(lines.at(-1)!), `no marker at either end:\n${f}`);
+      assert.ok(lines.some((l) => l.length > 0 && !/^\s/.test(l)), `moved to column 0:\n${f}`);
+      assert.ok(!f.includes('class Cart'), 'the class around the change is left out');
+    }
+    const bad = spawnSync('/usr/bin/python3', ['training/apply/examples.py', '--tokenizer', 'models/lookahead-code/tokenizer.json', '--pairs', '/nonexistent',
+      '--corpus', '/nonexistent', '--out', join(mkdtempSync(join(tmpdir(), 'lookahead-ex-')), 'out'), '--fragment-share', '1.5'], { encoding: 'utf8' });
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /--fragment-share is a share from 0 to 1, got 1.5/);
+  });
+
   it('extends a chain back by the pins\' rule, and refuses a bad count', () => {
     const versions = ['1.0.0', '1.0.1', '1.1.0', '1.1.1', '1.1.2', '1.1.3', '1.1.4', '1.1.5', '1.2.0', '1.2.1'];
     const result = python(`

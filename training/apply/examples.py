@@ -90,13 +90,13 @@ def encode_example(enc: Encoder, before: str, sketch: str, after: str) -> tuple[
     return ids, loss_start
 
 
-def examples_from_pair(enc, path, before, after, rng, note_share=0.0):
+def examples_from_pair(enc, path, before, after, rng, note_share=0.0, fragment_share=0.0):
     for _ in range(2 if len(before) > 6000 else 1):
         limit = rng.choice(WINDOW_CHARS)
         b, a = (before, after) if len(before) <= limit else window_pair(before, after, limit, rng)
         if b == a or not b.strip():
             continue
-        sketch = make_sketch(path, b, a, rng, note_share)
+        sketch = make_sketch(path, b, a, rng, note_share, fragment_share)
         ids, loss_start = encode_example(enc, b, sketch, a)
         if len(ids) <= MAX_TOKENS:
             yield ids, loss_start
@@ -113,7 +113,12 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--newest-steps", type=int, help="only the pairs this many steps back from each package's newest")
     ap.add_argument("--note-share", type=float, default=0.0, help="share of sketches that open with a chat model's note")
+    ap.add_argument("--fragment-share", type=float, default=0.0,
+                    help="share of sketches that show the changed code alone, no marker at either end, moved to column 0")
     args = ap.parse_args()
+    for name in ("note_share", "fragment_share"):
+        if not 0.0 <= getattr(args, name) <= 1.0:
+            ap.error(f"--{name.replace('_', '-')} is a share from 0 to 1, got {getattr(args, name)}")
     rng = random.Random(args.seed)
     vocab, merges = load_tokenizer_json(args.tokenizer)
     enc = Encoder(vocab, merges)
@@ -131,7 +136,7 @@ def main():
     pairs = [p for p in read_jsonl(args.pairs) if args.newest_steps is None or p["step"] < args.newest_steps]
     for p in range(args.pair_passes):
         for i, pair in enumerate(pairs):
-            for ids, ls in examples_from_pair(enc, pair["path"], pair["before"], pair["after"], rng, args.note_share):
+            for ids, ls in examples_from_pair(enc, pair["path"], pair["before"], pair["after"], rng, args.note_share, args.fragment_share):
                 add(ids, ls, "pairs")
         print(f"pairs pass {p}: {counts['pairs']} examples, {len(tokens)} tokens, {time.time() - t0:.0f}s", flush=True)
 
@@ -153,7 +158,7 @@ def main():
         if not edit:
             continue
         after = edit[1]
-        sketch = make_sketch(f["path"], text, after, rng, args.note_share)
+        sketch = make_sketch(f["path"], text, after, rng, args.note_share, args.fragment_share)
         ids, ls = encode_example(enc, text, sketch, after)
         if len(ids) <= MAX_TOKENS:
             add(ids, ls, "synthetic")

@@ -77,7 +77,8 @@ def main() -> None:
             run([PY, os.path.join(HERE, "examples.py"), "--tokenizer", os.path.join(args.init, "tokenizer.json"),
                  "--pairs", os.path.join(work, "train-pairs.jsonl"), "--corpus", os.path.join(args.work, "corpus", "train.jsonl"),
                  "--synthetic", str(stage["synthetic"]), "--pair-passes", str(stage["pair_passes"]), "--seed", str(stage["seed"]),
-                 "--note-share", str(stage.get("note_share", 0.0)), "--out", examples]
+                 "--note-share", str(stage.get("note_share", 0.0)), "--fragment-share", str(stage.get("fragment_share", 0.0)),
+                 "--out", examples]
                 + (["--newest-steps", str(stage["newest_steps"])] if "newest_steps" in stage else []))
         ckpt = os.path.join(work, "checkpoint" if n == 1 else f"checkpoint-{n}")
         staging = os.path.join(work, "export" if n == len(RECIPE) else f"export-{n}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import random
 import re
+import textwrap
 
 LINE_COMMENT = {
     "js": "//", "mjs": "//", "cjs": "//", "jsx": "//", "ts": "//", "mts": "//", "cts": "//", "tsx": "//",
@@ -83,11 +84,15 @@ def note(path: str, new_lines: list[str], rng: random.Random) -> str | None:
     return None
 
 
-def make_sketch(path: str, before: str, after: str, rng: random.Random, note_share: float = 0.0) -> str:
+def make_sketch(path: str, before: str, after: str, rng: random.Random, note_share: float = 0.0,
+                fragment_share: float = 0.0) -> str:
     """A lazy sketch of `after` relative to `before` (both whole files); a share `note_share` of
-    them open with a note (no random draw is made for it when that share is 0, so sketches made
-    without notes stay the same for a given seed)."""
-    sketch = _elide(path, before, after, rng)
+    them open with a note, and a share `fragment_share` are fragments: the changed code alone, with
+    no marker at either end, moved left as far as all its lines go (a chat model quoting one method
+    of a class at column 0). No random draw is made for either when its share is 0, so sketches made
+    without them stay the same for a given seed."""
+    fragment = fragment_share > 0 and rng.random() < fragment_share
+    sketch = _elide(path, before, after, rng, fragment)
     if note_share > 0 and rng.random() < note_share:
         a, b = before.splitlines(), after.splitlines()
         ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
@@ -98,15 +103,15 @@ def make_sketch(path: str, before: str, after: str, rng: random.Random, note_sha
     return sketch
 
 
-def _elide(path: str, before: str, after: str, rng: random.Random) -> str:
-    if rng.random() < 0.08:
+def _elide(path: str, before: str, after: str, rng: random.Random, fragment: bool = False) -> str:
+    if rng.random() < 0.08 and not fragment:
         return after  # the whole file, no elisions
     a = before.splitlines(keepends=True)
     b = after.splitlines(keepends=True)
     context = rng.choice([0, 1, 1, 2, 2, 2, 3, 4])
     min_elide = rng.choice([2, 3, 4, 6])
     # Markers at the very start and end are sometimes left out (only the changed region is shown).
-    bare_ends = rng.random() < 0.25
+    bare_ends = rng.random() < 0.25 or fragment
     ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
     out: list[str] = []
     for k, (tag, i1, i2, j1, j2) in enumerate(ops):
@@ -127,6 +132,8 @@ def _elide(path: str, before: str, after: str, rng: random.Random) -> str:
             out.append(marker(path, indent, rng) + "\n")
         out.extend(b[j2 - keep_after : j2])
     sketch = "".join(out)
+    if fragment:
+        sketch = textwrap.dedent(sketch)
     if sketch and not sketch.endswith("\n"):
         sketch += "\n"
     return sketch
