@@ -28,5 +28,13 @@ describe('model training (smoke mode)', () => {
     const result = await completeAtCursor(lm, { prefix: 'const x = ', suffix: ';\n' });
     assert.equal(typeof result.completion, 'string');
     assert.ok(result.tokens >= 0);
+    // The float32 graph ships with its weights stored as float16 and runs in float32.
+    const graph = readFileSync(join(out, 'onnx', 'model.onnx'));
+    assert.ok(graph.includes('embed_tokens.weight_fp16'), 'the float32 graph stores its weights as float16');
+    const fp32 = await CausalLm.load({ kind: 'folder', path: out, dtype: 'fp32' });
+    const ids = fp32.encode('function add(a, b) {');
+    const logits = (await fp32.forward(ids, fp32.emptyCache())).logits;
+    assert.equal(logits.length, ids.length * fp32.vocabSize);
+    assert.ok(logits.every(Number.isFinite), 'finite logits');
   });
 });

@@ -4,8 +4,8 @@
     npm run model:train -- --smoke --out D  # a few steps on a tiny corpus (CI)
 
 Steps: corpus/build.py -> model/prepare.py -> model/train.py -> model/export.py -> model/quantize.py
--> check-model.ts
-(Node loads and runs the result). The full run takes about 100 minutes on 2 cores.
+-> check-model.ts (Node loads and runs the result) -> model/store_fp16.py (the float32 graph's
+weights stored as float16). The full run takes about 100 minutes on 2 cores.
 """
 from __future__ import annotations
 
@@ -56,6 +56,9 @@ def main() -> None:
          "--tokenizer", os.path.join(tokens, "tokenizer.json"), "--out", staging])
     run([PY, os.path.join(HERE, "model", "quantize.py"), staging])
     run(["npx", "tsx", os.path.join(HERE, "check-model.ts"), staging], cwd=ROOT)
+    # The float32 graph (LOOKAHEAD_TAB_DTYPE=fp32) ships with its weights stored as float16: half the
+    # bytes of the 40 MiB the models share, and no held-out difference (BENCHMARKS.md, "Model: held-out quality and speed").
+    run([PY, os.path.join(HERE, "model", "store_fp16.py"), os.path.join(staging, "onnx", "model.onnx")])
     shutil.rmtree(args.out, ignore_errors=True)
     os.replace(staging, args.out)
     print(f"model written to {args.out} in {time.time() - started:.0f}s", flush=True)

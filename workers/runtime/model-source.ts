@@ -17,7 +17,8 @@ export type ModelRole = 'tab' | 'apply' | 'chat';
 /**
  * q8 (onnx/model_quantized.onnx, 8-bit weights, the default): a decode step reads every weight,
  * so a quarter of the bytes makes it about twice as fast, at the same held-out quality
- * (BENCHMARKS.md). fp32 (onnx/model.onnx) is what training exported, bit for bit.
+ * (BENCHMARKS.md). fp32 (onnx/model.onnx) runs in float32 on training's weights stored as float16
+ * (half the bytes; the same held-out quality).
  */
 export type ModelDtype = 'fp32' | 'q8';
 
