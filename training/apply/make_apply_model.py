@@ -77,8 +77,7 @@ def main() -> None:
             run([PY, os.path.join(HERE, "examples.py"), "--tokenizer", os.path.join(args.init, "tokenizer.json"),
                  "--pairs", os.path.join(work, "train-pairs.jsonl"), "--corpus", os.path.join(args.work, "corpus", "train.jsonl"),
                  "--synthetic", str(stage["synthetic"]), "--pair-passes", str(stage["pair_passes"]), "--seed", str(stage["seed"]),
-                 "--note-share", str(stage.get("note_share", 0.0)), "--fragment-share", str(stage.get("fragment_share", 0.0)),
-                 "--out", examples]
+                 "--note-share", str(stage.get("note_share", 0.0)), "--out", examples]
                 + (["--newest-steps", str(stage["newest_steps"])] if "newest_steps" in stage else []))
         ckpt = os.path.join(work, "checkpoint" if n == 1 else f"checkpoint-{n}")
         staging = os.path.join(work, "export" if n == len(RECIPE) else f"export-{n}")
@@ -88,7 +87,6 @@ def main() -> None:
         run([PY, os.path.join(HERE, "train_apply.py"), "--init", init, "--examples", examples, "--out", ckpt,
              "--steps", str(stage["steps"]), "--budget", str(stage["budget"]), "--lr", str(stage["lr"]),
              "--warmup", str(stage["warmup"]), "--line-start-weight", str(stage.get("line_start_weight", 1.0))]
-            + (["--grow-after", stage["grow_after"]] if "grow_after" in stage else [])
             + (["--resume"] if args.resume else []), env=training_env())
         shutil.rmtree(staging, ignore_errors=True)
         run([PY, os.path.join(TRAINING, "model", "export.py"), "--checkpoint", os.path.join(ckpt, "checkpoint.pt"),
