@@ -164,6 +164,11 @@ describe('line guard', () => {
     write(alone, 'log(a);\nstart();\nconst total = sum(items');
     assert.ok(!alone.allows(')'.charCodeAt(0)));
     write(alone, ', tax);\nfinish();\nlog(b);\n');
+    // With more new lines (and no line of the file) there, each replaces the line most like it.
+    const both = charGuard(`log(a);\n${original}log(b);\n`, '// ...\nconst total = sum(items, tax);\nfinish(total);\n// ...\n');
+    write(both, 'log(a);\nstart();\nconst total = sum(items, tax);\nfinish(');
+    assert.ok(!both.allows(')'.charCodeAt(0)), 'the old `finish();` is the line the sketch rewrites');
+    write(both, 'total);\nlog(b);\n');
     // A short sketch of one new line, without markers: markers are implied around it, and names
     // are compared by their parts (`createAutoAnnotation` and `getAutoAnnotation` share two).
     const imports = 'import {\n  first,\n  getAutoAnnotation,\n  last,\n} from "./internal";\n\nrun();\n';

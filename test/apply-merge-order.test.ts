@@ -109,7 +109,7 @@ describe('merge order', () => {
     const before = new MergeOrder(original, lines('x();\nd();'), new Set([1]));
     write(before, 'x();');
     assert.ok(!before.allows('d();'), '`c();` is elided code kept just before `d();`');
-    write(before, 'c();\nd();');
+    write(before, 'b();\nc();\nd();');
     // Without the markers, a sketch that starts where the file does shows those lines dropped.
     const dropped = new MergeOrder(original, lines('a();\nb();\nx();'));
     write(dropped, 'a();\nb();\nx();');
@@ -125,12 +125,23 @@ describe('merge order', () => {
     assert.ok(!order.allows('d();') && !order.allows('f();'), 'elided lines are not dropped');
     write(order, 'c();\nd();\ne();\nf();');
     assert.ok(order.mayEnd());
-    // After a new line, the marker's stretch may start further on (the new line replaced some),
-    // then goes on in a row.
+    // After a new line, the marker's stretch may start further on, past as many lines of code as
+    // the sketch's part there has new lines (each may be an old line rewritten), then goes on in a row.
     const replaced = new MergeOrder(original, lines('x();\nf();'), new Set([1]));
-    write(replaced, 'x();\nc();');
-    assert.ok(!replaced.allows('e();'));
-    write(replaced, 'd();\ne();\nf();');
+    write(replaced, 'x();');
+    assert.ok(!replaced.allows('c();'), 'passing `a();` and `b();` for one new line deletes code the sketch does not show');
+    write(replaced, 'b();');
+    assert.ok(!replaced.allows('d();'));
+    write(replaced, 'c();\nd();\ne();\nf();');
+    // Blank lines and bare punctuation passed do not count.
+    const passed = new MergeOrder(lines('a();\nold();\n}\n\nc();\nd();'), lines('a();\nnew();\nd();'), new Set([2]));
+    write(passed, 'a();\nnew();\nc();\nd();');
+    const two = new MergeOrder(lines('a();\nold();\nolder();\nc();\nd();'), lines('a();\nnew();\nd();'), new Set([2]));
+    write(two, 'a();\nnew();');
+    assert.ok(!two.allows('c();'), 'two old lines for one new one');
+    write(two, 'older();\nc();\nd();');
+    // A sketch without markers is the new file whole: it may drop any number of lines.
+    write(new MergeOrder(original, lines('x();\nf();')), 'x();\nf();');
     // Unchanged, they keep the original's indentation (when the order knows it).
     const indented = new MergeOrder(lines('f() {\n  x();\n}\ng();'), lines('f() {'), new Set([1]), [0, 2, 0, 0]);
     write(indented, 'f() {');

@@ -35,6 +35,10 @@ describe('apply input', () => {
     // Markers and only new code, but in the file's own names: an addition the model places.
     const file = 'export function total(items) {\n  return items.reduce((sum, item) => sum + item.price, 0);\n}\n';
     assert.doesNotThrow(() => validateApplyInput(file, '// ... existing code ...\nexport const average = (items) => total(items) / items.length;\n'));
+    // Only comments, or comments around code in the file's names: prose says little about which
+    // file it is for, so the model places it.
+    assert.doesNotThrow(() => validateApplyInput(file, '// ... existing code ...\n  // Prices are in cents, never negative.\n// ... existing code ...\n'));
+    assert.doesNotThrow(() => validateApplyInput(file, '// ... existing code ...\n// Averages what customers paid per ordered line\nexport const average = (items) => total(items) / items.length;\n'));
   });
 });
 

@@ -55,10 +55,18 @@ const SAME_FILE_NAME_SHARE = 0.5;
 
 const NAME = /[A-Za-z_$][\w$]{2,}/g;
 
-/** The share of distinct names (3+ characters) in the sketch's code lines that the file also uses. */
+/** A comment line (`//`, `#`, `/*`, ` * `, `<!--`, `--`): prose, which says little about which file it is for. */
+function isCommentLine(line: string): boolean {
+  return /^(?:\/\/|#|\/\*|\*|<!--|--)/.test(line.trim());
+}
+
+/**
+ * The share of distinct names (3+ characters) in the sketch's code lines (not its comments) that
+ * the file also uses; 1 when the sketch's new lines are comments only.
+ */
 function sharedNameShare(sketchLines: string[], original: string): number {
-  const names = new Set(sketchLines.filter((l) => !isElisionMarker(l)).flatMap((l) => l.match(NAME) ?? []));
-  if (!names.size) return 0;
+  const names = new Set(sketchLines.filter((l) => !isElisionMarker(l) && !isCommentLine(l)).flatMap((l) => l.match(NAME) ?? []));
+  if (!names.size) return 1;
   const known = new Set(original.match(NAME));
   let shared = 0;
   for (const n of names) if (known.has(n)) shared++;

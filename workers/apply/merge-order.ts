@@ -34,7 +34,9 @@
  * next line; right before a line the sketch keeps, the original's line before that one comes just
  * before it. A marker at the sketch's end stands for the rest of the original: the output does not
  * end before it. A snippet without markers at its edges implies them there when it starts or ends
- * in the middle of the file (snippetEdges).
+ * in the middle of the file (snippetEdges). In a sketch with markers, a deletion shows only as
+ * what the sketch writes instead, so the output passes no more of the original's lines of code
+ * than the sketch's part there has new ones (mayPass).
  */
 
 /** Readings kept at most; beyond this the ones furthest on are dropped. */
@@ -84,6 +86,12 @@ export class MergeOrder {
    * it in the original can never write that line, so it is dead.
    */
   private readonly keptAhead: Int32Array;
+  /**
+   * For each part of the sketch between markers (keyed by its bounds): first its new lines of
+   * code, then counts of the original's lines of code it does not have, before each original
+   * position (see mayPass).
+   */
+  private readonly unshown = new Map<number, Int32Array>();
 
   constructor(
     private readonly original: readonly string[],
@@ -165,6 +173,38 @@ export class MergeOrder {
     return this.elisions.has(q) && this.keeps[q] > i;
   }
 
+  /**
+   * Whether a reading at original position `i`, at sketch position `j`, may go on with the
+   * original at line `p`: the lines it passes are gone, and a sketch with markers shows a
+   * deletion only by what it writes instead. So it passes no more lines of code than the sketch's
+   * part around `j` (between two markers, or a marker and the sketch's edge) has new lines of code
+   * (each may be an old line rewritten); blank lines, bare punctuation and lines the part itself
+   * has do not count. A sketch without markers is the new file whole: what it leaves out is gone.
+   */
+  private mayPass(i: number, p: number, j: number): boolean {
+    if (p <= i || !this.elisions.size) return true;
+    let from = 0;
+    let to = this.sketch.length;
+    for (const q of this.elisions) {
+      if (q < j && q > from) from = q;
+      if (q >= j && q < to) to = q;
+    }
+    const at = from * (this.sketch.length + 1) + to;
+    let counts = this.unshown.get(at);
+    if (!counts) {
+      const part = new Set(this.sketch.slice(from, to));
+      const inOriginal = new Set(this.original);
+      const fresh = [...part].filter((key) => isCode(key) && !inOriginal.has(key)).length;
+      counts = new Int32Array(this.original.length + 2);
+      counts[0] = fresh;
+      this.original.forEach((key, n) => {
+        counts![n + 2] = counts![n + 1] + (isCode(key) && !part.has(key) ? 1 : 0);
+      });
+      this.unshown.set(at, counts);
+    }
+    return counts[p + 1] - counts[i + 1] <= counts[0];
+  }
+
   /** Whether a reading can still write the sketch's required lines (see keptAhead). */
   private alive([i, j]: Reading): boolean {
     return this.keptAhead[j] >= i;
@@ -212,7 +252,7 @@ export class MergeOrder {
         else if (stretch === FREE && this.elisions.has(j)) {
           // After new lines, a marker's stretch may start at a blank line further on.
           const p = this.original.indexOf('', i);
-          if (p >= 0) next.push([p + 1, j, ELIDING]);
+          if (p >= 0 && this.mayPass(i, p, j)) next.push([p + 1, j, ELIDING]);
         }
         if (this.sketch[j] === '' && stretch !== CONTINUES) next.push(stretch === ELIDING ? [i, j + 1, ELIDING] : [i, j + 1, FREE]);
       }
@@ -230,6 +270,7 @@ export class MergeOrder {
         if (q < j && indent !== undefined && this.indents && indent !== this.indents[p] && (stretch !== FREE || this.elisions.has(j))) continue;
         // Between two kept lines the sketch shows whole, the original's other lines are gone.
         if (q < j && p < this.shownUntil[j]) continue;
+        if (q < j && stretch === FREE && !this.mayPass(i, p, j)) continue;
         next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
       }
       for (const q of this.candidates(this.inSketch.get(key), j, this.keeps, i)) {

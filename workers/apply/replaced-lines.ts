@@ -10,10 +10,8 @@
  *
  * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
  */
+import { likeness, REWRITE_SIMILARITY, similarity, tokens } from './line-likeness';
 import { isCode } from './merge-order';
-
-/** How alike two lines must be (shared tokens, 2·common / total) to be one line rewritten. */
-const REWRITE_SIMILARITY = 0.6;
 
 /**
  * The original's lines (keys, one entry per line replaced) that the sketch shows rewritten.
@@ -78,48 +76,31 @@ export function replacedLines(
     shownTo(n, 1);
     shownTo(n, -1);
   }
-  // A part of the sketch between two markers (given, or implied at a snippet's edges) with one
-  // line of code, a new one: it replaces the original line it is clearly most like (the only one
-  // that much like it).
+  // A part of the sketch between two markers (given, or implied at a snippet's edges) that has no
+  // line of the original: each of its lines of code replaces the original line it is clearly most
+  // like (the only one that much like it), each original line at most once.
   const bounds = [...elisions].sort((a, b) => a - b);
   const oldLines = original.map((key, p) => (isCode(key) && !inSketch.has(key) ? p : -1)).filter((p) => p >= 0);
   const oldTokens = oldLines.map((p) => tokens(original[p]));
+  const taken = new Set<number>();
   for (let n = 1; n < bounds.length; n++) {
     const code = sketch.slice(bounds[n - 1], bounds[n]).filter(isCode);
-    if (code.length !== 1 || inOriginal.has(code[0])) continue;
-    const t = tokens(code[0]);
-    let best = -1;
-    let bestScore = 0;
-    let second = 0;
-    oldLines.forEach((p, k) => {
-      const s = likeness(oldTokens[k], t);
-      if (s > bestScore) [second, bestScore, best] = [bestScore, s, p];
-      else if (s > second) second = s;
-    });
-    if (bestScore >= REWRITE_SIMILARITY && second < bestScore) replaced.push(original[best]);
+    if (!code.length || code.some((key) => inOriginal.has(key))) continue;
+    for (const key of code) {
+      const t = tokens(key);
+      let best = -1;
+      let bestScore = 0;
+      let second = 0;
+      oldLines.forEach((p, k) => {
+        const s = likeness(oldTokens[k], t);
+        if (s > bestScore) [second, bestScore, best] = [bestScore, s, p];
+        else if (s > second) second = s;
+      });
+      if (bestScore >= REWRITE_SIMILARITY && second < bestScore && !taken.has(best)) {
+        taken.add(best);
+        replaced.push(original[best]);
+      }
+    }
   }
   return replaced;
-}
-
-/** How alike two lines are (similarity), counting only lines that share a name or a number, not only punctuation. */
-function likeness(a: readonly string[], b: readonly string[]): number {
-  const words = new Set(a.filter((t) => /\w/.test(t)));
-  return b.some((t) => words.has(t)) ? similarity(a, b) : 0;
-}
-
-/** Names split at their word boundaries (`getAutoAnnotation`: get, Auto, Annotation), numbers, symbols. */
-function tokens(key: string): string[] {
-  return key.match(/[A-Z]?[a-z$]+|[A-Z]+(?![a-z])|_|\d+|\S/g) ?? [];
-}
-
-/** 2·(longest common subsequence of tokens) / (tokens in both). */
-function similarity(a: readonly string[], b: readonly string[]): number {
-  if (!a.length || !b.length) return 0;
-  let prev = new Int32Array(b.length + 1);
-  let row = new Int32Array(b.length + 1);
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) row[j] = a[i - 1] === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], row[j - 1]);
-    [prev, row] = [row, prev];
-  }
-  return (2 * prev[b.length]) / (a.length + b.length);
 }

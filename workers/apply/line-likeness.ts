@@ -1,0 +1,30 @@
+/**
+ * How alike two lines are, as apply's guard judges a line rewritten: by the tokens they share
+ * (names split at their word parts, numbers, symbols), in order.
+ */
+
+/** How alike two lines must be (shared tokens, 2·common / total) to be one line rewritten. */
+export const REWRITE_SIMILARITY = 0.6;
+
+/** How alike two lines are (similarity), counting only lines that share a name or a number, not only punctuation. */
+export function likeness(a: readonly string[], b: readonly string[]): number {
+  const words = new Set(a.filter((t) => /\w/.test(t)));
+  return b.some((t) => words.has(t)) ? similarity(a, b) : 0;
+}
+
+/** Names split at their word boundaries (`getAutoAnnotation`: get, Auto, Annotation), numbers, symbols. */
+export function tokens(key: string): string[] {
+  return key.match(/[A-Z]?[a-z$]+|[A-Z]+(?![a-z])|_|\d+|\S/g) ?? [];
+}
+
+/** 2·(longest common subsequence of tokens) / (tokens in both). */
+export function similarity(a: readonly string[], b: readonly string[]): number {
+  if (!a.length || !b.length) return 0;
+  let prev = new Int32Array(b.length + 1);
+  let row = new Int32Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) row[j] = a[i - 1] === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], row[j - 1]);
+    [prev, row] = [row, prev];
+  }
+  return (2 * prev[b.length]) / (a.length + b.length);
+}
