@@ -83,6 +83,12 @@ describe('line guard', () => {
     write(tail, 'a();' + ' '.repeat(2));
     assert.ok(!tail.allows(' '.charCodeAt(0)), 'no more trailing blanks than the inputs have');
     assert.ok(tail.allows('\n'.charCodeAt(0)), 'trailing blanks after a whole line, then the newline');
+    // A line of blanks alone only where a blank line may come: begun anywhere else, nothing could finish it.
+    const spaced = charGuard('a();\n  \nb();\nc();\n', 'a();\n  \nb();\nc();\n');
+    write(spaced, 'a();\n ');
+    write(spaced, ' \nb();\n');
+    assert.ok(!spaced.allows(' '.charCodeAt(0)), 'no text has a blank line after `b();`');
+    write(spaced, 'c();\n');
   });
 
   it('reads the newline that ends a text as the end of its last line, not a blank line after it', () => {

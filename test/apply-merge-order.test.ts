@@ -217,6 +217,16 @@ describe('merge order', () => {
     write(elided, 'a();\nold();\n\nfresh();\nb();');
   });
 
+  it('does not keep a line a window holds once when the whole file holds it more often', () => {
+    const window = lines('a();\nbreak;\nb();');
+    const sketch = lines('x();\nbreak;');
+    assert.deepEqual(new MergeOrder(window, sketch).pairs(), [[1, 1]]);
+    // Elsewhere in the file there is another `break;`: the sketch's may be a new one.
+    const order = new MergeOrder(window, sketch, new Set(), undefined, new Set(['break;']));
+    assert.deepEqual(order.pairs(), []);
+    write(order, 'x();\nbreak;\na();\nbreak;\nb();');
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

@@ -161,6 +161,16 @@ describe('apply windows', () => {
     assert.ok(text.includes('step119') && !text.includes('step117'), text);
   });
 
+  it('widens a window by the part\'s lines beside its anchors: new code there may replace as many lines', () => {
+    const original = longFile(200);
+    // Four new lines before the anchor (`step120`): the window starts that much earlier than context alone.
+    const sketch = '// ... existing code ...\nexport function inserted(value) {\n  return value;\n}\n\nexport function step120(value) {\n// ... existing code ...\n';
+    const [w] = planWindows(original, sketch, budget());
+    const text = original.slice(w.start, w.end);
+    assert.ok(text.includes('export function step119(value) {'), text);
+    assert.ok(!text.includes('step118(value)'), text);
+  });
+
   it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {
     const original = longFile(12);
     const sketch = '// ... existing code ...\nexport const twice = (value) => step3(step3(value));\n// ... existing code ...\n';

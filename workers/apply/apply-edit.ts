@@ -49,6 +49,7 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
   });
   let done = '';
   let copiedUpTo = 0;
+  let fileLines: string[] | undefined;
   let outputTokens = 0;
   let forwardPasses = 0;
   for (const w of windows) {
@@ -58,7 +59,7 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     const sketchIds = lm.encode(w.sketch);
     const prompt = [lm.special.original, ...originalIds, lm.special.sketch, ...sketchIds, lm.special.updated];
     const prefix = done;
-    const lines = { original: before.split('\n'), sketch: w.sketch.split('\n') };
+    const lines = { original: before.split('\n'), sketch: w.sketch.split('\n'), file: windows.length > 1 || before.length < original.length ? (fileLines ??= original.split('\n')) : undefined };
     const tokenText = tokenTextOf(lm);
     const guard = new LineGuard(lines, tokenText, lm.special.eos, lm.specialIds, w.end < original.length && before.endsWith('\n'));
     const draftTexts = { texts: [toBytes(before), toBytes(w.sketch)], tokenText, encode: (bytes: string) => lm.encode(Buffer.from(bytes, 'latin1').toString('utf8')) };

@@ -16,12 +16,17 @@ export interface ApplyWindow {
 
 /** Lines of unchanged context around the anchored span of each part of the sketch (chosen on the valid suite). */
 const CONTEXT_LINES = 3;
+/** A window takes in at most this many more lines for a part's lines beside its anchors. */
+const MAX_BESIDE_LINES = 12;
 
 interface Segment {
   /** Sketch lines (markers included at the edges). */
   lines: string[];
   /** Original line range its anchors span, or null when nothing anchors it. */
   span: [number, number] | null;
+  /** Its lines before its first anchor and after its last (markers aside): they stand beside the span. */
+  lead: number;
+  trail: number;
 }
 
 export interface WindowBudget {
@@ -66,7 +71,11 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
         span[1] = Math.max(span[1], at);
       }
       if (span) lastLine = Math.max(lastLine, span[1]);
-      segments.push({ lines: marker ? [...current, marker] : current, span });
+      const shown = current.filter((l) => !isElisionMarker(l));
+      const anchored = shown.map((l) => isAnchorLine(l) && occurrences.has(l.trim()));
+      const lead = anchored.indexOf(true);
+      const trail = anchored.length - 1 - anchored.lastIndexOf(true);
+      segments.push({ lines: marker ? [...current, marker] : current, span, lead: lead < 0 ? shown.length : lead, trail: lead < 0 ? shown.length : trail });
     }
     current = marker ? [marker] : [];
   };
@@ -82,23 +91,27 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   }
 
   // Unanchored parts (only new code) join the part before them, or the first anchored one.
-  const merged: { lines: string[]; span: [number, number] }[] = [];
+  const merged: { lines: string[]; span: [number, number]; lead: number; trail: number }[] = [];
   let orphan: string[] = [];
   for (const s of segments) {
     if (!s.span) {
-      if (merged.length) merged[merged.length - 1].lines.push(...s.lines);
-      else orphan.push(...s.lines);
+      if (merged.length) {
+        merged[merged.length - 1].lines.push(...s.lines);
+        merged[merged.length - 1].trail += s.trail;
+      } else orphan.push(...s.lines);
       continue;
     }
-    merged.push({ lines: [...orphan, ...s.lines], span: [...s.span] });
+    const lead = s.lead + orphan.filter((l) => !isElisionMarker(l)).length;
+    merged.push({ lines: [...orphan, ...s.lines], span: [...s.span], lead, trail: s.trail });
     orphan = [];
   }
 
-  // Widen by context, then join windows that touch.
+  // Widen by context, and by the part's lines beside its anchors (new code there may replace as
+  // many lines of the file), then join windows that touch.
   const windows: { from: number; to: number; lines: string[] }[] = [];
   for (const m of merged) {
-    const from = Math.max(0, m.span[0] - CONTEXT_LINES);
-    const to = Math.min(fileLines.length, m.span[1] + 1 + CONTEXT_LINES);
+    const from = Math.max(0, m.span[0] - CONTEXT_LINES - Math.min(m.lead, MAX_BESIDE_LINES));
+    const to = Math.min(fileLines.length, m.span[1] + 1 + CONTEXT_LINES + Math.min(m.trail, MAX_BESIDE_LINES));
     const prev = windows[windows.length - 1];
     if (prev && from <= prev.to) {
       prev.to = Math.max(prev.to, to);

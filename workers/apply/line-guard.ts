@@ -61,7 +61,8 @@ export class LineGuard {
   private readonly blocks: BlockStructure | null;
 
   /**
-   * @param texts the lines of the original and of the sketch (elision markers are left out here)
+   * @param texts the lines of the original and of the sketch (elision markers are left out here),
+   *   and of the whole file when the original is a window of it
    * @param tokenText bytes of a token id, one char per byte
    * @param eos the end token, allowed where a line ends
    * @param blocked token ids never allowed (other special tokens)
@@ -69,7 +70,7 @@ export class LineGuard {
    *   the rest of the file follows it)
    */
   constructor(
-    texts: { original: readonly string[]; sketch: readonly string[] },
+    texts: { original: readonly string[]; sketch: readonly string[]; file?: readonly string[] },
     private readonly tokenText: (id: number) => string,
     private readonly eos: number,
     private readonly blocked: ReadonlySet<number>,
@@ -102,7 +103,16 @@ export class LineGuard {
     const originalKeys = original.map(trim);
     const sketchKeys = sketch.map(trim);
     const shaped = (lines: readonly string[]) => lines.map((l) => [indentOf(l), trim(l)] as const);
-    this.order = new MergeOrder(originalKeys, sketchKeys, elisions, original.map((l) => indentOf(l).length));
+    const repeated = new Set<string>();
+    if (texts.file) {
+      const seen = new Set<string>();
+      for (const line of texts.file) {
+        const key = trim(toBytes(line));
+        if (seen.has(key)) repeated.add(key);
+        seen.add(key);
+      }
+    }
+    this.order = new MergeOrder(originalKeys, sketchKeys, elisions, original.map((l) => indentOf(l).length), repeated);
     this.blocks = structureOf(shaped(original), shaped(sketch));
     // A line the sketch keeps from the original (paired by the order) is one line, not two.
     const kept = new Set(this.order.pairs().map(([p]) => originalKeys[p]));
@@ -175,12 +185,7 @@ export class LineGuard {
       const already = used?.get(line) ?? 0;
       if ((this.left.get(line) ?? 0) - already <= 0 || !order.allows(line, indent.length)) return false;
       if (line !== '' && !fitsBlocks(blocks, indent, line)) return false;
-      if (line === '' && order.mayEnd()) {
-        // Where the file may end, a blank line may not lead only to readings bound to write more.
-        const after = order.clone();
-        after.push('');
-        if (!after.mayEnd()) return false;
-      }
+      if (line === '' && !blankKeepsEnd(order)) return false;
       (used ??= new Map()).set(line, already + 1);
       start = nl + 1;
       // More after the line ends: try it against the order (and blocks) that follow.
@@ -200,10 +205,10 @@ export class LineGuard {
     const opens = (prefix: string) => (start > 0 ? this.opensAfter(prefix, order, blocks, used) : this.isOpenPrefix(prefix));
     // At a line start, the next line or the end may come.
     if (last === '') return true;
-    // Blanks alone: the indentation of a line to come, or a blank line.
+    // Blanks alone: the indentation of a line to come, or a blank line (where one may come).
     if (whole === '') {
       if (opens(last)) return true;
-      return last.length <= this.maxBlankLine && blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0;
+      return last.length <= this.maxBlankLine && blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0 && order.allows('') && blankKeepsEnd(order);
     }
     if (opens(last)) return true;
     if (whole === last) return false;
@@ -335,6 +340,14 @@ export class LineGuard {
     const at = lowerBound(keys, prefix);
     return at < keys.length && keys[at].startsWith(prefix);
   }
+}
+
+/** Where the file may end, a blank line may not lead only to readings bound to write more. */
+function blankKeepsEnd(order: MergeOrder): boolean {
+  if (!order.mayEnd()) return true;
+  const after = order.clone();
+  after.push('');
+  return after.mayEnd();
 }
 
 /** Whether a line fits the blocks open (block-structure.ts): a closing line closes one at its indentation. */

@@ -104,10 +104,15 @@ export class MergeOrder {
      * written line's indentation).
      */
     private readonly indents?: readonly number[],
+    /**
+     * Lines the whole file holds more than once, when `original` is a window of it: a line found
+     * once in the window is not one line kept if the file has it elsewhere too.
+     */
+    repeated: ReadonlySet<string> = new Set(),
   ) {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
-    [this.keptAs, this.keeps] = matchLines(original, sketch);
+    [this.keptAs, this.keeps] = matchLines(original, sketch, repeated);
     this.lastSketchCode = sketch.findLastIndex(isCode);
     this.elisions = snippetEdges(original, sketch, this.keeps, elisions);
     this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
@@ -329,7 +334,7 @@ const MAX_MATCH_CELLS = 16_000_000;
  * A longest common subsequence of the code lines found once in each text: for each original line the
  * sketch line it pairs with, and the reverse (-1: unpaired).
  */
-function matchLines(a: readonly string[], b: readonly string[]): [Int32Array, Int32Array] {
+function matchLines(a: readonly string[], b: readonly string[], repeated: ReadonlySet<string>): [Int32Array, Int32Array] {
   const keptAs = new Int32Array(a.length).fill(-1);
   const keeps = new Int32Array(b.length).fill(-1);
   const n = a.length;
@@ -345,7 +350,7 @@ function matchLines(a: readonly string[], b: readonly string[]): [Int32Array, In
   const inA = once(a);
   const inB = once(b);
   const pairs = (x: number, y: number) =>
-    a[x] === b[y] && isCode(a[x]) && inA.get(a[x]) === 1 && inB.get(b[y]) === 1;
+    a[x] === b[y] && isCode(a[x]) && inA.get(a[x]) === 1 && inB.get(b[y]) === 1 && !repeated.has(a[x]);
   // lengths[x * (m + 1) + y]: LCS of a[x..] and b[y..].
   const w = m + 1;
   const lengths = new Int32Array((n + 1) * w);
@@ -372,8 +377,8 @@ function matchLines(a: readonly string[], b: readonly string[]): [Int32Array, In
       keeps[y] = x;
     }
   };
-  for (let x = 0; x < n; x++) if (keptAs[x] >= 0 && inA.get(a[x]) === 1) extend(x, keptAs[x], 1);
-  for (let x = n - 1; x >= 0; x--) if (keptAs[x] >= 0 && inA.get(a[x]) === 1) extend(x, keptAs[x], -1);
+  for (let x = 0; x < n; x++) if (keptAs[x] >= 0 && inA.get(a[x]) === 1 && !repeated.has(a[x])) extend(x, keptAs[x], 1);
+  for (let x = n - 1; x >= 0; x--) if (keptAs[x] >= 0 && inA.get(a[x]) === 1 && !repeated.has(a[x])) extend(x, keptAs[x], -1);
   return [keptAs, keeps];
 }
 
