@@ -227,6 +227,29 @@ describe('merge order', () => {
     write(order, 'x();\nbreak;\na();\nbreak;\nb();');
   });
 
+  it('writes a new line that rewrites an original line in that line\'s place', () => {
+    const original = lines('a();\nif (x) {\nold(1);\n}\nb();');
+    const free = new MergeOrder(original, lines('new(1);'), new Set([0, 1]));
+    write(free, 'a();');
+    assert.ok(free.allows('new(1);'), 'unplaced, the new line may come anywhere in the stretch');
+    const placed = new MergeOrder(original, lines('new(1);'), new Set([0, 1]));
+    placed.place([[2, 0]]);
+    assert.deepEqual(placed.pairs(), [], 'a rewritten line is not a kept one');
+    write(placed, 'a();');
+    assert.ok(!placed.allows('new(1);'), 'the marker stands for `if (x) {` too');
+    write(placed, 'if (x) {\nnew(1);');
+    assert.ok(!placed.allows('old(1);') && !placed.allows('b();'), 'the old line is gone; the original goes on after it');
+    write(placed, '}\nb();');
+    assert.ok(placed.mayEnd());
+  });
+
+  it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
+    const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
+    assert.ok(!order.allows('beta gamma'), 'the note is required');
+    const comment = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('* Refactored: beta\nbeta gamma'));
+    assert.ok(comment.allows('beta gamma'), 'a leading comment may be a chat model\'s note');
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

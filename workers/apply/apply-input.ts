@@ -57,7 +57,7 @@ const NAME = /[A-Za-z_$][\w$]{2,}/g;
 
 /** A comment line (`//`, `#`, `/*`, ` * `, `<!--`, `--`): prose, which says little about which file it is for. */
 function isCommentLine(line: string): boolean {
-  return /^(?:\/\/|#|\/\*|\*|<!--|--)/.test(line.trim());
+  return /^(?:\/\/|#|\/\*|\*(?:\s|\/|$)|<!--|--)/.test(line.trim());
 }
 
 /**

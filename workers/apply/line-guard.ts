@@ -122,9 +122,11 @@ export class LineGuard {
       this.left.set(key, o + k - (kept.has(key) ? 1 : 0));
     }
     // An original line the sketch shows rewritten is written once less (replaced-lines.ts).
-    for (const key of replacedLines(originalKeys, sketchKeys, this.order.pairs(), this.order.markers())) {
+    const placed: [number, number][] = [];
+    for (const key of replacedLines(originalKeys, sketchKeys, this.order.pairs(), this.order.markers(), placed)) {
       this.left.set(key, Math.max(0, this.left.get(key)! - 1));
     }
+    this.order.place(placed);
     const addShape = (indent: string, key: string) => {
       const shape = indent + key;
       if (key === '' || this.keyOf.has(shape)) return;

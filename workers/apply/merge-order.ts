@@ -92,6 +92,8 @@ export class MergeOrder {
    * position (see mayPass).
    */
   private readonly unshown = new Map<number, Int32Array>();
+  /** Original positions whose line the sketch rewrites in place (see place). */
+  private readonly rewrites = new Set<number>();
 
   constructor(
     private readonly original: readonly string[],
@@ -123,10 +125,8 @@ export class MergeOrder {
       const required = q > firstCode ? isCode(sketch[q]) : isCode(sketch[q]) && !isComment(sketch[q]);
       this.nextRequired[q] = required ? q : this.nextRequired[q + 1];
     }
-    this.keptAhead = new Int32Array(sketch.length + 1).fill(original.length);
-    for (let q = sketch.length - 1; q >= 0; q--) {
-      this.keptAhead[q] = this.nextRequired[q] === q && this.keeps[q] >= 0 ? this.keeps[q] : this.keptAhead[q + 1];
-    }
+    this.keptAhead = new Int32Array(sketch.length + 1);
+    this.findKeptAhead();
     this.sketchPassed = this.lastSketchCode < 0;
     this.blankFrom = new Uint8Array(original.length + 1).fill(1);
     for (let p = original.length - 1; p >= 0; p--) this.blankFrom[p] = original[p] === '' && this.blankFrom[p + 1] ? 1 : 0;
@@ -268,6 +268,7 @@ export class MergeOrder {
       const limit = this.nextRequired[j];
       if (stretch === CONTINUES && this.original[i] !== key) continue;
       for (const p of this.candidates(this.inOriginal.get(key), i, this.keptAs, j)) {
+        if (this.rewrites.has(p)) continue;
         const q = this.keptAs[p];
         // Within a marker's stretch the original's lines come in a row.
         if ((q >= j && (q > limit || this.resumes(q, i))) || (stretch !== FREE && p !== i)) continue;
@@ -313,9 +314,38 @@ export class MergeOrder {
   pairs(): [number, number][] {
     const pairs: [number, number][] = [];
     this.keptAs.forEach((q, p) => {
-      if (q >= 0) pairs.push([p, q]);
+      if (q >= 0 && !this.rewrites.has(p)) pairs.push([p, q]);
     });
     return pairs;
+  }
+
+  /**
+   * New lines of the sketch that rewrite an original line in place ([original, sketch] positions,
+   * in order; replaced-lines.ts): each is written where the old line stands, as a kept line
+   * would be, so the lines a marker before it stands for come first, and those one after it
+   * stands for follow it. Call before any line is written.
+   */
+  place(placed: readonly (readonly [number, number])[]): void {
+    for (const [p, q] of placed) {
+      if (this.keptAs[p] >= 0 || this.keeps[q] >= 0) continue;
+      // Only where it keeps both texts' order with the kept lines.
+      const before = this.keeps.slice(0, q).reduce((m, x) => Math.max(m, x), -1);
+      const after = this.keeps.slice(q + 1).find((x) => x >= 0) ?? this.original.length;
+      if (p <= before || p >= after) continue;
+      this.keptAs[p] = q;
+      this.keeps[q] = p;
+      this.rewrites.add(p);
+    }
+    this.findKeptAhead();
+  }
+
+  /** Fills keptAhead from the kept lines. */
+  private findKeptAhead(): void {
+    const sketchLength = this.sketch.length;
+    this.keptAhead[sketchLength] = this.original.length;
+    for (let q = sketchLength - 1; q >= 0; q--) {
+      this.keptAhead[q] = this.nextRequired[q] === q && this.keeps[q] >= 0 ? this.keeps[q] : this.keptAhead[q + 1];
+    }
   }
 
   /** An independent copy (to try lines without committing them). */
@@ -418,9 +448,9 @@ function snippetEdges(original: readonly string[], sketch: readonly string[], ke
   return edges;
 }
 
-/** A comment line (`//`, `/*`, `*`, `#`, `<!--`, `--`). */
+/** A comment line (`//`, `/*`, ` * ` inside a block comment, `#`, `<!--`, `--`); not Markdown's `**bold**`. */
 function isComment(key: string): boolean {
-  return /^(?:\/\/|\/\*|\*|#|<!--|--)/.test(key);
+  return /^(?:\/\/|\/\*|\*(?:\s|\/|$)|#|<!--|--)/.test(key);
 }
 
 /** A line of code, not bare punctuation like `}` or `});`. */

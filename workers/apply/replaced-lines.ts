@@ -23,6 +23,11 @@ export function replacedLines(
   sketch: readonly string[],
   pairs: readonly (readonly [number, number])[],
   elisions: ReadonlySet<number>,
+  /**
+   * Receives [original, sketch] positions of the lines of a part between two markers that take
+   * the place of the original line they rewrite (in order; merge-order.ts's `place`).
+   */
+  placed?: [number, number][],
 ): string[] {
   const inOriginal = new Set(original);
   const inSketch = new Set(sketch);
@@ -84,9 +89,13 @@ export function replacedLines(
   const oldTokens = oldLines.map((p) => tokens(original[p]));
   const taken = new Set<number>();
   for (let n = 1; n < bounds.length; n++) {
-    const code = sketch.slice(bounds[n - 1], bounds[n]).filter(isCode);
+    const from = bounds[n - 1];
+    const code = sketch.slice(from, bounds[n]).filter(isCode);
     if (!code.length || code.some((key) => inOriginal.has(key))) continue;
-    for (const key of code) {
+    let lastPlaced = -1;
+    for (let q = from; q < bounds[n]; q++) {
+      const key = sketch[q];
+      if (!isCode(key)) continue;
       const t = tokens(key);
       let best = -1;
       let bestScore = 0;
@@ -99,6 +108,11 @@ export function replacedLines(
       if (bestScore >= REWRITE_SIMILARITY && second < bestScore && !taken.has(best)) {
         taken.add(best);
         replaced.push(original[best]);
+        // In the order of the part's lines, it takes the old line's place.
+        if (best > lastPlaced) {
+          placed?.push([best, q]);
+          lastPlaced = best;
+        }
       }
     }
   }
