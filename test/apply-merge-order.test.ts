@@ -143,7 +143,7 @@ describe('merge order', () => {
     // A sketch without markers is the new file whole: it may drop any number of lines.
     write(new MergeOrder(original, lines('x();\nf();')), 'x();\nf();');
     // Unchanged, they keep the original's indentation (when the order knows it).
-    const indented = new MergeOrder(lines('f() {\n  x();\n}\ng();'), lines('f() {'), new Set([1]), [0, 2, 0, 0]);
+    const indented = new MergeOrder(lines('f() {\n  x();\n}\ng();'), lines('f() {'), new Set([1]), { indents: [0, 2, 0, 0] });
     write(indented, 'f() {');
     assert.ok(!indented.allows('x();', 0) && indented.allows('x();', 2));
     indented.push('x();', 2);
@@ -193,6 +193,13 @@ describe('merge order', () => {
     assert.ok(inserted.mayEnd());
     // ... and the whole new file, without its first line, if it is not.
     write(new MergeOrder(long, lines('b();\nc();\nd();\ne();\nf();\ng();\nx();\nh();')), 'b();');
+    // Unless it starts deeper in than the file does: a whole file starts at its outermost level.
+    const block = lines('run([\n  b(),\n  c(),\n  d(),\n])');
+    const indents = { indents: [0, 2, 2, 2, 0], sketchIndents: [2, 2, 2, 0] };
+    const inner = new MergeOrder(block, lines('  b(),\n  x(),\n  d(),\n])'), new Set(), indents);
+    assert.ok(!inner.allows('b(),'), 'the file before the snippet is kept');
+    write(inner, 'run([\nb(),\nx(),\nd(),\n])');
+    write(new MergeOrder(block, lines('  b(),\n  x(),\n  d(),\n])')), 'b(),');
   });
 
   it('keeps a repeated line where it stands next to a kept line in both texts', () => {
@@ -222,7 +229,7 @@ describe('merge order', () => {
     const sketch = lines('x();\nbreak;');
     assert.deepEqual(new MergeOrder(window, sketch).pairs(), [[1, 1]]);
     // Elsewhere in the file there is another `break;`: the sketch's may be a new one.
-    const order = new MergeOrder(window, sketch, new Set(), undefined, new Set(['break;']));
+    const order = new MergeOrder(window, sketch, new Set(), { repeated: new Set(['break;']) });
     assert.deepEqual(order.pairs(), []);
     write(order, 'x();\nbreak;\na();\nbreak;\nb();');
   });

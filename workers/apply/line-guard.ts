@@ -112,7 +112,11 @@ export class LineGuard {
         seen.add(key);
       }
     }
-    this.order = new MergeOrder(originalKeys, sketchKeys, elisions, original.map((l) => indentOf(l).length), repeated);
+    this.order = new MergeOrder(originalKeys, sketchKeys, elisions, {
+      indents: original.map((l) => indentOf(l).length),
+      sketchIndents: sketch.map((l) => indentOf(l).length),
+      repeated,
+    });
     this.blocks = structureOf(shaped(original), shaped(sketch));
     // A line the sketch keeps from the original (paired by the order) is one line, not two.
     const kept = new Set(this.order.pairs().map(([p]) => originalKeys[p]));

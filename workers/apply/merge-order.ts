@@ -94,29 +94,35 @@ export class MergeOrder {
   private readonly unshown = new Map<number, Int32Array>();
   /** Original positions whose line the sketch rewrites in place (see place). */
   private readonly rewrites = new Set<number>();
+  private readonly indents?: readonly number[];
 
   constructor(
     private readonly original: readonly string[],
     private readonly sketch: readonly string[],
     /** Sketch positions where an elision marker stood just before that line. */
     elisions: ReadonlySet<number> = new Set(),
-    /**
-     * Each original line's indentation (count of leading blanks), when known: a line the output
-     * takes from a marker's stretch is unchanged, so it keeps it (allows and push then want the
-     * written line's indentation).
-     */
-    private readonly indents?: readonly number[],
-    /**
-     * Lines the whole file holds more than once, when `original` is a window of it: a line found
-     * once in the window is not one line kept if the file has it elsewhere too.
-     */
-    repeated: ReadonlySet<string> = new Set(),
+    layout: {
+      /**
+       * Each original line's indentation (count of leading blanks): a line the output takes from
+       * a marker's stretch is unchanged, so it keeps it (allows and push then want the written
+       * line's indentation).
+       */
+      indents?: readonly number[];
+      /** Each sketch line's indentation: a sketch that starts or ends inside a block is a snippet. */
+      sketchIndents?: readonly number[];
+      /**
+       * Lines the whole file holds more than once, when `original` is a window of it: a line
+       * found once in the window is not one line kept if the file has it elsewhere too.
+       */
+      repeated?: ReadonlySet<string>;
+    } = {},
   ) {
+    this.indents = layout.indents;
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
-    [this.keptAs, this.keeps] = matchLines(original, sketch, repeated);
+    [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set());
     this.lastSketchCode = sketch.findLastIndex(isCode);
-    this.elisions = snippetEdges(original, sketch, this.keeps, elisions);
+    this.elisions = snippetEdges(original, sketch, this.keeps, elisions, layout.indents, layout.sketchIndents);
     this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
     // Required: the sketch's code, and its comments after its first line of code (a chat model's
     // note about the change comes first; comments among the code are part of it).
@@ -418,7 +424,14 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
  * the middle of the file; one that ends with a kept line before such code stops in the middle.
  * Where the sketch marks elided code elsewhere, a middle edge is elided code too.
  */
-function snippetEdges(original: readonly string[], sketch: readonly string[], keeps: Int32Array, elisions: ReadonlySet<number>): ReadonlySet<number> {
+function snippetEdges(
+  original: readonly string[],
+  sketch: readonly string[],
+  keeps: Int32Array,
+  elisions: ReadonlySet<number>,
+  indents?: readonly number[],
+  sketchIndents?: readonly number[],
+): ReadonlySet<number> {
   if (!sketch.some(isCode)) return elisions;
   const marked = [...elisions];
   const short = sketch.length * 2 < original.length;
@@ -436,7 +449,11 @@ function snippetEdges(original: readonly string[], sketch: readonly string[], ke
   if (bare && first < 0 && unshown(original)) head = tail = true;
   // A sketch without markers may be the whole new file (which may drop the file's first or last
   // part); it is a snippet when both edges are in the middle, or it is under half the file.
-  const snippet = marked.length > 0 || (head && tail) || short;
+  // So is one that starts (ends) deeper in than the file does: a whole file starts and ends at
+  // its outermost level.
+  const deeper = (q: number, p: number) => !!indents && !!sketchIndents && q >= 0 && p >= 0 && sketchIndents[q] > indents[p];
+  const inside = (head && deeper(first, original.findIndex(isCode))) || (tail && deeper(last, original.findLastIndex(isCode)));
+  const snippet = marked.length > 0 || (head && tail) || short || inside;
   if (!snippet || !(head || tail)) return elisions;
   const edges = new Set(elisions);
   if (head) edges.add(0);
