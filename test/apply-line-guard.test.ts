@@ -186,6 +186,14 @@ describe('line guard', () => {
     write(charGuard('a();\nb();\n', 'a();\nc();\n'), 'a();\nb();\nc();\n');
   });
 
+  it('does not write a chat model\'s note above the sketch\'s code, unless the file has it', () => {
+    const noted = charGuard('a();\nb();\n', '// Refactored b\na();\nc();\n');
+    assert.ok(!noted.allows('/'.charCodeAt(0)));
+    write(noted, 'a();\nc();\n');
+    assert.ok(noted.allows(0));
+    write(charGuard('// Updated daily\na();\n', '// Updated daily\na();\nb();\n'), '// Updated daily\na();\nb();\n');
+  });
+
   it('chooses the highest-scoring allowed token, and handles tokens that span lines and multi-byte characters', () => {
     const guard = new LineGuard({ original: ['é = 1;', 'x = 2;'], sketch: [] }, (id) => ['<end>', toBytes('é'), ' = 1;\nx', ' = 2;', ' = 3;', '\n', 'zz'][id], 0, new Set());
     const row = (scores: number[]) => Float32Array.from(scores);

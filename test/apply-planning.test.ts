@@ -1,7 +1,7 @@
 /** The parts of apply that are not the model: elision markers, drafts, windows of long files. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApplyInputError, isElisionMarker, validateApplyInput } from '../workers/apply/apply-input';
+import { ApplyInputError, isChatNote, isElisionMarker, validateApplyInput } from '../workers/apply/apply-input';
 import { planWindows } from '../workers/apply/apply-windows';
 import { DraftSource } from '../workers/apply/draft-source';
 
@@ -12,6 +12,15 @@ describe('elision markers', () => {
     }
     for (const line of ['const x = [...items];', 'return ...args;', '// compute the total', 'foo(...)', '']) {
       assert.ok(!isElisionMarker(line), line);
+    }
+  });
+
+  it('recognises a chat model\'s note about the edit, and not a comment about the code', () => {
+    for (const line of ['// Refactored with inlined method', '# Changes: compute_total', '/* Updated getTotal */', "// Here's the updated code", '  // Added validation']) {
+      assert.ok(isChatNote(line), line);
+    }
+    for (const line of ['// Adds tax to the total', 'updated = true;', '// the list is updated in place', '']) {
+      assert.ok(!isChatNote(line), line);
     }
   });
 });

@@ -36,6 +36,17 @@ export function isElisionMarker(line: string): boolean {
   return /\.\.\.|…/.test(t) || /^\(?(?:unchanged|rest of|existing|same as)/i.test(t);
 }
 
+/**
+ * A chat model's note to the reader above its code (`// Refactored with inlined method`,
+ * `# Changes: compute_total`): a comment that starts by naming the edit. Not part of the file.
+ */
+export function isChatNote(line: string): boolean {
+  const t = line.trim();
+  if (!COMMENT_OPEN.test(t)) return false;
+  const text = t.replace(COMMENT_OPEN, '').replace(COMMENT_CLOSE, '').trim();
+  return /^(?:(?:updated|refactored|changed|modified|added|fixed|removed|renamed|moved|extracted|reordered|rewritten|rewrote|simplified|consolidated|implemented)\b|(?:changes|edit|refactor|update|note)\s*:|here(?:'s| is)\b)/i.test(text);
+}
+
 /** Whether the sketch elides code anywhere (otherwise it is a whole file or a bare snippet). */
 export function hasElisionMarkers(sketch: string): boolean {
   return sketch.split('\n').some(isElisionMarker);

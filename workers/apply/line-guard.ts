@@ -15,7 +15,7 @@
  * token may hold part of a multi-byte character.
  */
 import { argmax } from '../runtime/causal-lm';
-import { isElisionMarker } from './apply-input';
+import { isChatNote, isElisionMarker } from './apply-input';
 import { type BlockStructure, structureOf } from './block-structure';
 import { lowerBound, MergeOrder } from './merge-order';
 import { replacedLines } from './replaced-lines';
@@ -82,9 +82,12 @@ export class LineGuard {
     // Elision markers are not lines to write; where they stood tells which stretches the sketch shows whole.
     const elisions = new Set<number>();
     const sketch: string[] = [];
-    for (const line of whole(texts.sketch)) {
+    // A chat model's note above the sketch's code is not a line of the file (unless the file has it).
+    const inFile = new Set(texts.original.map((l) => l.trim()));
+    const first = texts.sketch.findIndex((l) => l.trim() !== '');
+    for (const [n, line] of whole(texts.sketch).entries()) {
       if (isElisionMarker(line)) elisions.add(sketch.length);
-      else sketch.push(toBytes(line));
+      else if (!(n === first && isChatNote(line) && !inFile.has(line.trim()))) sketch.push(toBytes(line));
     }
     let trailing = 0;
     let blankLine = 0;
