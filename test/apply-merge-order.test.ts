@@ -200,6 +200,17 @@ describe('merge order', () => {
     assert.ok(!inner.allows('b(),'), 'the file before the snippet is kept');
     write(inner, 'run([\nb(),\nx(),\nd(),\n])');
     write(new MergeOrder(block, lines('  b(),\n  x(),\n  d(),\n])')), 'b(),');
+    // A method pasted at column 0 that starts with a line the file has inside its class: the
+    // class is kept around it, though the sketch is as long as the file.
+    const cls = lines('class A {\n  run() {\n    go();\n  }\n  stop() {\n    halt();\n  }\n}');
+    const method = lines('run() {\n  go();\n  log();\n  more();\n  evenMore();\n}');
+    const pasted = new MergeOrder(cls, method, new Set(), { indents: [0, 2, 4, 2, 2, 4, 2, 0], sketchIndents: [0, 2, 2, 2, 2, 0] });
+    assert.ok(!pasted.allows('run() {'), 'the class opens first');
+    write(pasted, 'class A {\nrun() {\ngo();\nlog();\nmore();\nevenMore();\n}');
+    assert.ok(!pasted.mayEnd(), 'the methods after it are kept');
+    write(pasted, 'stop() {\nhalt();\n}\n}');
+    assert.ok(pasted.mayEnd());
+    write(new MergeOrder(cls, method), 'run() {');
   });
 
   it('keeps a repeated line where it stands next to a kept line in both texts', () => {

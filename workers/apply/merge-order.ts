@@ -435,9 +435,17 @@ function snippetEdges(
   if (!sketch.some(isCode)) return elisions;
   const marked = [...elisions];
   const short = sketch.length * 2 < original.length;
-  // A short sketch without markers is a snippet: its edges are where its kept lines are (new code
-  // may follow the last); otherwise they are its first and last lines of code, if kept.
-  const bare = !marked.length && short;
+  // A line the file has deeper in than its first (last) line of code: a whole file starts and
+  // ends at its outermost level, so a sketch that starts there is a snippet (by the sketch's
+  // indentation or the file's, as a snippet may be pasted at column 0).
+  const deeper = (q: number, p: number) =>
+    !!indents && q >= 0 && p >= 0 && ((keeps[q] >= 0 && indents[keeps[q]] > indents[p]) || (!!sketchIndents && sketchIndents[q] > indents[p]));
+  const firstCode = sketch.findIndex(isCode);
+  const startsInside = !marked.length && firstCode >= 0 && keeps[firstCode] >= 0 && deeper(firstCode, original.findIndex(isCode));
+  // A short sketch without markers, or one that starts inside a block of the file, is a snippet:
+  // its edges are where its kept lines are (new code may follow the last); otherwise they are
+  // its first and last lines of code, if kept.
+  const bare = !marked.length && (short || startsInside);
   const first = bare ? keeps.findIndex((p) => p >= 0) : sketch.findIndex(isCode);
   const last = bare ? keeps.findLastIndex((p) => p >= 0) : sketch.findLastIndex(isCode);
   const shown = new Set(sketch);
@@ -449,9 +457,7 @@ function snippetEdges(
   if (bare && first < 0 && unshown(original)) head = tail = true;
   // A sketch without markers may be the whole new file (which may drop the file's first or last
   // part); it is a snippet when both edges are in the middle, or it is under half the file.
-  // So is one that starts (ends) deeper in than the file does: a whole file starts and ends at
-  // its outermost level.
-  const deeper = (q: number, p: number) => !!indents && !!sketchIndents && q >= 0 && p >= 0 && sketchIndents[q] > indents[p];
+  // So is one that starts (ends) deeper in than the file does.
   const inside = (head && deeper(first, original.findIndex(isCode))) || (tail && deeper(last, original.findLastIndex(isCode)));
   const snippet = marked.length > 0 || (head && tail) || short || inside;
   if (!snippet || !(head || tail)) return elisions;
