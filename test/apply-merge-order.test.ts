@@ -99,15 +99,15 @@ describe('merge order', () => {
   it('goes on with the original where the sketch elides it, next to a line it keeps', () => {
     const original = lines('a();\nb();\nc();\nd();\ne();');
     // `b();` then a marker (before sketch line 1): the original's line after `b();` comes next.
-    const after = new MergeOrder(original, lines('b();\nx();'), new Set([1]));
+    const after = new MergeOrder(original, lines('b();\nd(x);'), new Set([1]));
     // The sketch starts in the middle of the file and elides code elsewhere: `a();` is kept before it.
     assert.ok(!after.allows('b();'), 'the snippet starts after `a();`');
     write(after, 'a();\nb();');
-    assert.ok(!after.allows('x();') && !after.allows('d();'), 'only `c();` may follow `b();`');
-    write(after, 'c();\nx();\ne();');
+    assert.ok(!after.allows('d(x);') && !after.allows('d();'), 'only `c();` may follow `b();`');
+    write(after, 'c();\nd(x);\ne();');
     // A marker, then `d();`: the original's line before `d();` comes just before it.
-    const before = new MergeOrder(original, lines('x();\nd();'), new Set([1]));
-    write(before, 'x();');
+    const before = new MergeOrder(original, lines('a(x);\nd();'), new Set([1]));
+    write(before, 'a(x);');
     assert.ok(!before.allows('d();'), '`c();` is elided code kept just before `d();`');
     write(before, 'b();\nc();\nd();');
     // Without the markers, a sketch that starts where the file does shows those lines dropped.
@@ -127,19 +127,24 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
     // After a new line, the marker's stretch may start further on, past as many lines of code as
     // the sketch's part there has new lines (each may be an old line rewritten), then goes on in a row.
-    const replaced = new MergeOrder(original, lines('x();\nf();'), new Set([1]));
-    write(replaced, 'x();');
+    const replaced = new MergeOrder(original, lines('a(x);\nf();'), new Set([1]));
+    write(replaced, 'a(x);');
     assert.ok(!replaced.allows('c();'), 'passing `a();` and `b();` for one new line deletes code the sketch does not show');
     write(replaced, 'b();');
     assert.ok(!replaced.allows('d();'));
     write(replaced, 'c();\nd();\ne();\nf();');
     // Blank lines and bare punctuation passed do not count.
-    const passed = new MergeOrder(lines('a();\nold();\n}\n\nc();\nd();'), lines('a();\nnew();\nd();'), new Set([2]));
-    write(passed, 'a();\nnew();\nc();\nd();');
-    const two = new MergeOrder(lines('a();\nold();\nolder();\nc();\nd();'), lines('a();\nnew();\nd();'), new Set([2]));
-    write(two, 'a();\nnew();');
+    const passed = new MergeOrder(lines('a();\nold();\n}\n\nc();\nd();'), lines('a();\nold(1);\nd();'), new Set([2]));
+    write(passed, 'a();\nold(1);\nc();\nd();');
+    const two = new MergeOrder(lines('a();\nold();\nolder();\nc();\nd();'), lines('a();\nold(1);\nd();'), new Set([2]));
+    write(two, 'a();\nold(1);');
     assert.ok(!two.allows('c();'), 'two old lines for one new one');
     write(two, 'older();\nc();\nd();');
+    // A line passed shares a name or a number with a new line there: new code unlike it is added, not a rewrite of it.
+    const unlike = new MergeOrder(lines('a();\nold();\nc();\nd();'), lines('a();\nfresh();\nd();'), new Set([2]));
+    write(unlike, 'a();\nfresh();');
+    assert.ok(!unlike.allows('c();'), '`old();` is elided, not rewritten as `fresh();`');
+    write(unlike, 'old();\nc();\nd();');
     // A sketch without markers is the new file whole: it may drop any number of lines.
     write(new MergeOrder(original, lines('x();\nf();')), 'x();\nf();');
     // Unchanged, they keep the original's indentation (when the order knows it).
@@ -149,8 +154,8 @@ describe('merge order', () => {
     indented.push('x();', 2);
     assert.ok(!indented.allows('}', 2) && indented.allows('}', 0), 'the `}` that closes `f() {`, where the original has it');
     // It may start at a blank line, too.
-    const blank = new MergeOrder(lines('a();\nold();\n\nb();'), lines('new();'), new Set([0, 1]));
-    write(blank, 'a();\nnew();\n\nb();');
+    const blank = new MergeOrder(lines('a();\nold();\n\nb();'), lines('old(1);'), new Set([0, 1]));
+    write(blank, 'a();\nold(1);\n\nb();');
     assert.ok(blank.mayEnd());
   });
 

@@ -39,6 +39,8 @@
  * than the sketch's part there has new ones (mayPass).
  */
 
+import { likeness, tokens } from './line-likeness';
+
 /** Readings kept at most; beyond this the ones furthest on are dropped. */
 const MAX_READINGS = 64;
 
@@ -87,11 +89,11 @@ export class MergeOrder {
    */
   private readonly keptAhead: Int32Array;
   /**
-   * For each part of the sketch between markers (keyed by its bounds): first its new lines of
-   * code, then counts of the original's lines of code it does not have, before each original
-   * position (see mayPass).
+   * For each part of the sketch between markers (keyed by its bounds): how many new lines of
+   * code it has, and before each original position, how many of the original's lines of code it
+   * does not have, and how many of those share no name or number with its new lines (mayPass).
    */
-  private readonly unshown = new Map<number, Int32Array>();
+  private readonly parts = new Map<number, { fresh: number; passed: Int32Array; unlike: Int32Array }>();
   /** Original positions whose line the sketch rewrites in place (see place). */
   private readonly rewrites = new Set<number>();
   private readonly indents?: readonly number[];
@@ -189,8 +191,9 @@ export class MergeOrder {
    * original at line `p`: the lines it passes are gone, and a sketch with markers shows a
    * deletion only by what it writes instead. So it passes no more lines of code than the sketch's
    * part around `j` (between two markers, or a marker and the sketch's edge) has new lines of code
-   * (each may be an old line rewritten); blank lines, bare punctuation and lines the part itself
-   * has do not count. A sketch without markers is the new file whole: what it leaves out is gone.
+   * (each may be an old line rewritten), and each shares a name or a number with one of them;
+   * blank lines, bare punctuation and lines the part itself has do not count. A sketch without
+   * markers is the new file whole: what it leaves out is gone.
    */
   private mayPass(i: number, p: number, j: number): boolean {
     if (p <= i || !this.elisions.size) return true;
@@ -201,20 +204,25 @@ export class MergeOrder {
       if (q >= j && q < to) to = q;
     }
     const at = from * (this.sketch.length + 1) + to;
-    let counts = this.unshown.get(at);
-    if (!counts) {
-      const part = new Set(this.sketch.slice(from, to));
+    let part = this.parts.get(at);
+    if (!part) {
+      const keys = new Set(this.sketch.slice(from, to));
       const inOriginal = new Set(this.original);
-      const fresh = [...part].filter((key) => isCode(key) && !inOriginal.has(key)).length;
-      counts = new Int32Array(this.original.length + 2);
-      counts[0] = fresh;
+      const fresh = [...keys].filter((key) => isCode(key) && !inOriginal.has(key)).map(tokens);
+      const passed = new Int32Array(this.original.length + 1);
+      const unlike = new Int32Array(this.original.length + 1);
       this.original.forEach((key, n) => {
-        counts![n + 2] = counts![n + 1] + (isCode(key) && !part.has(key) ? 1 : 0);
+        const counts = isCode(key) && !keys.has(key);
+        passed[n + 1] = passed[n] + (counts ? 1 : 0);
+        const t = counts ? tokens(key) : [];
+        unlike[n + 1] = unlike[n] + (counts && !fresh.some((f) => likeness(t, f) > 0) ? 1 : 0);
       });
-      this.unshown.set(at, counts);
+      part = { fresh: fresh.length, passed, unlike };
+      this.parts.set(at, part);
     }
-    return counts[p + 1] - counts[i + 1] <= counts[0];
+    return part.passed[p] - part.passed[i] <= part.fresh && part.unlike[p] === part.unlike[i];
   }
+
 
   /** Whether a reading can still write the sketch's required lines (see keptAhead). */
   private alive([i, j]: Reading): boolean {
