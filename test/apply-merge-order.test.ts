@@ -135,11 +135,16 @@ describe('merge order', () => {
     write(replaced, 'c();\nd();\ne();\nf();');
     // Blank lines and bare punctuation passed do not count.
     const passed = new MergeOrder(lines('a();\nold();\n}\n\nc();\nd();'), lines('a();\nold(1);\nd();'), new Set([2]));
-    write(passed, 'a();\nold(1);\nc();\nd();');
+    write(passed, 'a();\nold(1);\n\nc();\nd();');
     const two = new MergeOrder(lines('a();\nold();\nolder();\nc();\nd();'), lines('a();\nold(1);\nd();'), new Set([2]));
     write(two, 'a();\nold(1);');
     assert.ok(!two.allows('c();'), 'two old lines for one new one');
     write(two, 'older();\nc();\nd();');
+    // The blank line between the new code and the original's lines after it stays.
+    const spaced = new MergeOrder(lines('if (a) {\nold(1);\n}\n\nnext();\nlast();'), lines('if (a) {\nold(2);\n}\nlast();'), new Set([3]));
+    write(spaced, 'if (a) {\nold(2);\n}');
+    assert.ok(!spaced.allows('next();'), 'the blank line before `next();` is not passed');
+    write(spaced, '\nnext();\nlast();');
     // A line passed shares a name or a number with a new line there: new code unlike it is added, not a rewrite of it.
     const unlike = new MergeOrder(lines('a();\nold();\nc();\nd();'), lines('a();\nfresh();\nd();'), new Set([2]));
     write(unlike, 'a();\nfresh();');

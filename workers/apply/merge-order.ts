@@ -80,6 +80,8 @@ export class MergeOrder {
   /** The sketch's last line of code (-1: none). */
   private readonly lastSketchCode: number;
   private sketchPassed: boolean;
+  /** Whether the output's last line is blank (or nothing is written yet). */
+  private afterBlank = true;
   /** For each sketch position, the first required line at or after it (the sketch's length: none). */
   private readonly nextRequired: Int32Array;
   /**
@@ -162,6 +164,7 @@ export class MergeOrder {
   push(key: string, indent?: number): void {
     const next = this.next(key, indent);
     for (const [, j] of next) if (j > this.lastSketchCode) this.sketchPassed = true;
+    this.afterBlank = key === '';
     this.readings = frontier(next, (a, b) => this.covers(a, b));
   }
 
@@ -291,6 +294,9 @@ export class MergeOrder {
         // Between two kept lines the sketch shows whole, the original's other lines are gone.
         if (q < j && p < this.shownUntil[j]) continue;
         if (q < j && stretch === FREE && !this.mayPass(i, p, j)) continue;
+        // It does not go on right after a blank line it passed, unless the output has just
+        // written one: the blank line between the new code and the original's stays.
+        if (q < j && stretch === FREE && p > i && this.elisions.size > 0 && this.original[p - 1] === '' && !this.afterBlank) continue;
         next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
       }
       for (const q of this.candidates(this.inSketch.get(key), j, this.keeps, i)) {
