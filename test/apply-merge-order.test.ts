@@ -140,6 +140,11 @@ describe('merge order', () => {
     write(two, 'a();\nold(1);');
     assert.ok(!two.allows('c();'), 'two old lines for one new one');
     write(two, 'older();\nc();\nd();');
+    // A line that opens or closes a block comment is not punctuation to pass.
+    const doc = new MergeOrder(lines('a();\nold();\n/**\n * Runs it.\n */\nrun();'), lines('a();\nold(1);\nrun();'), new Set([2]));
+    write(doc, 'a();\nold(1);');
+    assert.ok(!doc.allows('* Runs it.'), 'the comment keeps its first line');
+    write(doc, '/**\n* Runs it.\n*/\nrun();');
     // The blank line between the new code and the original's lines after it stays.
     const spaced = new MergeOrder(lines('if (a) {\nold(1);\n}\n\nnext();\nlast();'), lines('if (a) {\nold(2);\n}\nlast();'), new Set([3]));
     write(spaced, 'if (a) {\nold(2);\n}');

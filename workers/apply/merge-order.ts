@@ -41,6 +41,9 @@
 
 import { likeness, tokens } from './line-likeness';
 
+/** A line that only opens or closes a block comment: half of a comment, not punctuation to drop. */
+const COMMENT_EDGE = /^(?:\/\*+|\*+\/)$/;
+
 /** Readings kept at most; beyond this the ones furthest on are dropped. */
 const MAX_READINGS = 64;
 
@@ -195,7 +198,8 @@ export class MergeOrder {
    * deletion only by what it writes instead. So it passes no more lines of code than the sketch's
    * part around `j` (between two markers, or a marker and the sketch's edge) has new lines of code
    * (each may be an old line rewritten), and each shares a name or a number with one of them;
-   * blank lines, bare punctuation and lines the part itself has do not count. A sketch without
+   * blank lines, bare punctuation (but not a line alone that opens or closes a block comment)
+   * and lines the part itself has do not count. A sketch without
    * markers is the new file whole: what it leaves out is gone.
    */
   private mayPass(i: number, p: number, j: number): boolean {
@@ -215,7 +219,7 @@ export class MergeOrder {
       const passed = new Int32Array(this.original.length + 1);
       const unlike = new Int32Array(this.original.length + 1);
       this.original.forEach((key, n) => {
-        const counts = isCode(key) && !keys.has(key);
+        const counts = (isCode(key) || COMMENT_EDGE.test(key)) && !keys.has(key);
         passed[n + 1] = passed[n] + (counts ? 1 : 0);
         const t = counts ? tokens(key) : [];
         unlike[n + 1] = unlike[n] + (counts && !fresh.some((f) => likeness(t, f) > 0) ? 1 : 0);
