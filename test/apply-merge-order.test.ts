@@ -169,6 +169,14 @@ describe('merge order', () => {
     assert.ok(blank.mayEnd());
   });
 
+  it('does not write the sketch\'s blank lines after a marker at its end into the original\'s lines', () => {
+    const order = new MergeOrder(lines('a();\nf() {\ng();\n}'), lines('a(1);\n\n'), new Set([1]));
+    write(order, 'a(1);\nf() {');
+    assert.ok(!order.allows(''), 'the blank after the marker is where the sketch stopped');
+    write(order, 'g();\n}');
+    assert.ok(order.mayEnd());
+  });
+
   it('does not end while a marker at the sketch\'s end stands for more of the original', () => {
     const original = lines('a();\nb();\nc();\n');
     const order = new MergeOrder(original, lines('a();\nx();\n'), new Set([2]));

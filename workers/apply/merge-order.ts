@@ -280,7 +280,9 @@ export class MergeOrder {
           const p = this.original.indexOf('', i);
           if (p >= 0 && this.mayPass(i, p, j)) next.push([p + 1, j, ELIDING]);
         }
-        if (this.sketch[j] === '' && stretch !== CONTINUES) next.push(stretch === ELIDING ? [i, j + 1, ELIDING] : [i, j + 1, FREE]);
+        // The sketch's blank lines after a marker at its end are only where the chat model stopped.
+        const trailing = this.endMarker >= 0 && j >= this.endMarker;
+        if (this.sketch[j] === '' && stretch !== CONTINUES && !trailing) next.push(stretch === ELIDING ? [i, j + 1, ELIDING] : [i, j + 1, FREE]);
       }
       return next.filter((r) => this.alive(r));
     }
