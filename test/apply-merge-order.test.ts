@@ -291,6 +291,14 @@ describe('merge order', () => {
     assert.ok(comment.allows('beta gamma'), 'a leading comment may be a chat model\'s note');
   });
 
+  it('does not leave out a blank line both texts have right before a kept line', () => {
+    const original = lines('a one\nend();\n\nb two');
+    const order = new MergeOrder(original, lines('a one\nnew();\n}\n\nb two'));
+    write(order, 'a one\nnew();\n}');
+    assert.ok(!order.allows('b two'), 'the blank line before `b two` is in both texts');
+    write(order, '\nb two');
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

@@ -231,6 +231,14 @@ export class MergeOrder {
   }
 
 
+  /**
+   * Whether writing kept line (p, q) from a reading at (i, j) would leave out a blank line both
+   * texts have right before it, passed in both, when the output has not just written one.
+   */
+  private dropsSharedBlank(i: number, j: number, p: number, q: number): boolean {
+    return !this.afterBlank && p > i && q > j && this.original[p - 1] === '' && this.sketch[q - 1] === '';
+  }
+
   /** Whether a reading can still write the sketch's required lines (see keptAhead). */
   private alive([i, j]: Reading): boolean {
     return this.keptAhead[j] >= i;
@@ -303,6 +311,7 @@ export class MergeOrder {
         // It does not go on right after a blank line it passed, unless the output has just
         // written one: the blank line between the new code and the original's stays.
         if (q < j && stretch === FREE && p > i && this.elisions.size > 0 && this.original[p - 1] === '' && !this.afterBlank) continue;
+        if (q >= j && this.dropsSharedBlank(i, j, p, q)) continue;
         next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
       }
       for (const q of this.candidates(this.inSketch.get(key), j, this.keeps, i)) {
@@ -310,6 +319,7 @@ export class MergeOrder {
         // A line the sketch keeps from the original stands where the original has it: once the
         // reading has passed (dropped) the original's copy, the sketch's cannot come later.
         if (q > limit || (p >= 0 && p < i) || (stretch !== FREE && p >= 0 && p !== i) || (stretch === CONTINUES && p < 0) || (p >= i && this.resumes(q, i))) continue;
+        if (p >= i && this.dropsSharedBlank(i, j, p, q)) continue;
         next.push(p >= i ? this.kept(p + 1, q + 1) : [i, q + 1, FREE]);
       }
     }
