@@ -199,8 +199,8 @@ export class MergeOrder {
    * part around `j` (between two markers, or a marker and the sketch's edge) has new lines of code
    * (each may be an old line rewritten), and each shares a name or a number with one of them;
    * blank lines, bare punctuation (but not a line alone that opens or closes a block comment)
-   * and lines the part itself has do not count. A sketch without
-   * markers is the new file whole: what it leaves out is gone.
+   * and lines the part itself has do not count. A sketch without markers is the new file whole:
+   * what it leaves out is gone.
    */
   private mayPass(i: number, p: number, j: number): boolean {
     if (p <= i || !this.elisions.size) return true;
@@ -229,7 +229,6 @@ export class MergeOrder {
     }
     return part.passed[p] - part.passed[i] <= part.fresh && part.unlike[p] === part.unlike[i];
   }
-
 
   /**
    * Whether writing kept line (p, q) from a reading at (i, j) would leave out a blank line both

@@ -4,9 +4,11 @@
  * stretch: an original line there that the sketch leaves out but shows rewritten (a new line of
  * the sketch there much like it) is the old version of that line. So is the original's line right
  * next to a kept line where the sketch has a new line much like it right next to the same kept
- * line (at the end of what the sketch shows there), and the original line most like the one new
- * line of code of a part between two markers. Apply's line guard writes it once less, so a small
- * model that prefers the text it can copy cannot keep the old line where the user changed it.
+ * line (at the end of what the sketch shows there), and, in a part between two markers that has
+ * no line of the original, the original line each new line of code is clearly most like (that
+ * new line then takes the old one's place: merge-order.ts's `place`). Apply's line guard writes it
+ * once less, so a small model that prefers the text it can copy cannot keep the old line where
+ * the user changed it.
  *
  * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
  */
