@@ -1,7 +1,7 @@
 /** Apply's constrained decoding: the output is made of the original's and the sketch's lines. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineGuard, toBytes } from '../workers/apply/line-guard';
+import { LineGuard, repeatedLines, toBytes } from '../workers/apply/line-guard';
 import { CausalLm } from '../workers/runtime/causal-lm';
 import { modelSourceFor } from '../workers/runtime/model-source';
 
@@ -184,6 +184,10 @@ describe('line guard', () => {
     write(bare, 'createAutoAnnotation,\n  last,\n');
     // Alike means sharing a name or a number, not only punctuation.
     write(charGuard('a();\nb();\n', 'a();\nc();\n'), 'a();\nb();\nc();\n');
+  });
+
+  it('finds the lines a file repeats, as the guard keys them (trimmed)', () => {
+    assert.deepEqual([...repeatedLines(['  break;', 'a();', 'break;', '', '']).keys()].sort(), ['', 'break;']);
   });
 
   it('does not write a chat model\'s note above the sketch\'s code, unless the file has it', () => {

@@ -7,7 +7,7 @@
  */
 import type { CausalLm } from '../runtime/causal-lm';
 import { ApplyInputError, validateApplyInput } from './apply-input';
-import { LineGuard, toBytes } from './line-guard';
+import { LineGuard, repeatedLines, toBytes } from './line-guard';
 import { planWindows } from './apply-windows';
 import { decodeApply } from './speculative-decode';
 
@@ -47,9 +47,11 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     fits: (o, s) => windowCost(o, s) <= APPLY_WINDOW_TOKENS,
     wholeFits: (o, s) => windowCost(o, s) <= WHOLE_FILE_TOKENS,
   });
+  // In a window, a line the file has elsewhere too is not one the window keeps once.
+  const windowed = windows.some((w) => w.end - w.start < original.length);
+  const repeated = windowed ? repeatedLines(original.split('\n')) : undefined;
   let done = '';
   let copiedUpTo = 0;
-  let fileLines: string[] | undefined;
   let outputTokens = 0;
   let forwardPasses = 0;
   for (const w of windows) {
@@ -59,7 +61,7 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     const sketchIds = lm.encode(w.sketch);
     const prompt = [lm.special.original, ...originalIds, lm.special.sketch, ...sketchIds, lm.special.updated];
     const prefix = done;
-    const lines = { original: before.split('\n'), sketch: w.sketch.split('\n'), file: windows.length > 1 || before.length < original.length ? (fileLines ??= original.split('\n')) : undefined };
+    const lines = { original: before.split('\n'), sketch: w.sketch.split('\n'), repeated };
     const tokenText = tokenTextOf(lm);
     const guard = new LineGuard(lines, tokenText, lm.special.eos, lm.specialIds, w.end < original.length && before.endsWith('\n'));
     const draftTexts = { texts: [toBytes(before), toBytes(w.sketch)], tokenText, encode: (bytes: string) => lm.encode(Buffer.from(bytes, 'latin1').toString('utf8')) };

@@ -62,7 +62,8 @@ export class LineGuard {
 
   /**
    * @param texts the lines of the original and of the sketch (elision markers are left out here),
-   *   and of the whole file when the original is a window of it
+   *   and, when the original is a window of a file, the lines the whole file holds more than once
+   *   (repeatedLines)
    * @param tokenText bytes of a token id, one char per byte
    * @param eos the end token, allowed where a line ends
    * @param blocked token ids never allowed (other special tokens)
@@ -70,7 +71,7 @@ export class LineGuard {
    *   the rest of the file follows it)
    */
   constructor(
-    texts: { original: readonly string[]; sketch: readonly string[]; file?: readonly string[] },
+    texts: { original: readonly string[]; sketch: readonly string[]; repeated?: ReadonlySet<string> },
     private readonly tokenText: (id: number) => string,
     private readonly eos: number,
     private readonly blocked: ReadonlySet<number>,
@@ -106,19 +107,10 @@ export class LineGuard {
     const originalKeys = original.map(trim);
     const sketchKeys = sketch.map(trim);
     const shaped = (lines: readonly string[]) => lines.map((l) => [indentOf(l), trim(l)] as const);
-    const repeated = new Set<string>();
-    if (texts.file) {
-      const seen = new Set<string>();
-      for (const line of texts.file) {
-        const key = trim(toBytes(line));
-        if (seen.has(key)) repeated.add(key);
-        seen.add(key);
-      }
-    }
     this.order = new MergeOrder(originalKeys, sketchKeys, elisions, {
       indents: original.map((l) => indentOf(l).length),
       sketchIndents: sketch.map((l) => indentOf(l).length),
-      repeated,
+      repeated: texts.repeated,
     });
     this.blocks = structureOf(shaped(original), shaped(sketch));
     // A line the sketch keeps from the original (paired by the order) is one line, not two.
@@ -421,6 +413,18 @@ function indentShifts(original: readonly string[], sketch: readonly string[], pa
 function sameChar(s: string, char: string): boolean {
   for (let i = 0; i < s.length; i++) if (s[i] !== char) return false;
   return true;
+}
+
+/** The lines (trimmed, as bytes: the guard's keys) a file holds more than once. */
+export function repeatedLines(file: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const line of file) {
+    const key = trim(toBytes(line));
+    if (seen.has(key)) repeated.add(key);
+    seen.add(key);
+  }
+  return repeated;
 }
 
 /** A string's UTF-8 bytes, one char per byte. */
