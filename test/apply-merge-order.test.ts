@@ -114,7 +114,11 @@ describe('merge order', () => {
     const dropped = new MergeOrder(original, lines('a();\nb();\nx();'));
     write(dropped, 'a();\nb();\nx();');
     assert.ok(dropped.mayEnd());
-    write(new MergeOrder(original, lines('x();\nd();')), 'x();\nd();');
+    // A short sketch that starts and ends in the middle of the file is a snippet (snippetEdges):
+    // the marker its first line implies stands for what comes before its new line.
+    const snippet = new MergeOrder(original, lines('x();\nd();'));
+    assert.ok(!snippet.allows('x();'), 'one new line does not rewrite three');
+    write(snippet, 'a();\nb();\nc();\nx();\nd();\ne();');
   });
 
   it('writes the lines a marker stands for in a row, until the sketch\'s next line', () => {
@@ -155,8 +159,15 @@ describe('merge order', () => {
     write(unlike, 'a();\nfresh();');
     assert.ok(!unlike.allows('c();'), '`old();` is elided, not rewritten as `fresh();`');
     write(unlike, 'old();\nc();\nd();');
+    // A new comment does not stand for code it talks about, only for a comment or the code it holds.
+    const told = new MergeOrder(lines('a();\nold(n);\nc();\nd();'), lines('a();\n// Sets n.\nd();'), new Set([2]));
+    write(told, 'a();\n// Sets n.');
+    assert.ok(!told.allows('c();'), '`old(n);` is elided, not rewritten as a comment');
+    write(told, 'old(n);\nc();\nd();');
+    const commented = new MergeOrder(lines('a();\nold(n);\nc();\nd();'), lines('a(1);\n// old(n);\nd();'), new Set([2]));
+    write(commented, 'a(1);\n// old(n);\nc();\nd();');
     // A sketch without markers is the new file whole: it may drop any number of lines.
-    write(new MergeOrder(original, lines('x();\nf();')), 'x();\nf();');
+    write(new MergeOrder(original, lines('x();\ny();\nz();\nf();')), 'x();\ny();\nz();\nf();');
     // Unchanged, they keep the original's indentation (when the order knows it).
     const indented = new MergeOrder(lines('f() {\n  x();\n}\ng();'), lines('f() {'), new Set([1]), { indents: [0, 2, 0, 0] });
     write(indented, 'f() {');
@@ -167,6 +178,18 @@ describe('merge order', () => {
     const blank = new MergeOrder(lines('a();\nold();\n\nb();'), lines('old(1);'), new Set([0, 1]));
     write(blank, 'a();\nold(1);\n\nb();');
     assert.ok(blank.mayEnd());
+  });
+
+  it('puts new lines after a marker right before the kept line after them, unless they may rewrite the lines between', () => {
+    const original = lines('head();\n\nadd(n) {\nsum += n;\n}\n\nsub(n) {\nsum -= n;\n}\n\ndiv(n) {\nsum /= n;\n}');
+    // The new lines are a comment: they rewrite none of the code between the marker's start and `div(n) {`.
+    const doc = new MergeOrder(original, lines('\n// Divides.\ndiv(n) {\nsum /= n;\n}'), new Set([0]));
+    write(doc, 'head();\n');
+    assert.ok(!doc.allows('// Divides.'), 'the marker stands for `add` and `sub` too');
+    write(doc, 'add(n) {\nsum += n;\n}\n\nsub(n) {\nsum -= n;\n}\n\n// Divides.\ndiv(n) {');
+    // As many new lines of code as the blocks they may replace (like lines counted once): the stretch may end early.
+    const rewrite = new MergeOrder(original, lines('\nstatic add(a) {\nreturn a;\n}\nstatic sub(a) {\nreturn -a;\n}\ndiv(n) {\nsum /= n;\n}'), new Set([0]));
+    write(rewrite, 'head();\n\nstatic add(a) {');
   });
 
   it('does not write the sketch\'s blank lines after a marker at its end into the original\'s lines', () => {

@@ -32,7 +32,8 @@
  * next; after new lines (which may have replaced some), the stretch starts where the output goes
  * on with the original. Once begun, it goes on line by line until the output writes the sketch's
  * next line; right before a line the sketch keeps, the original's line before that one comes just
- * before it. A marker at the sketch's end stands for the rest of the original: the output does not
+ * before it. New lines between a marker and a kept line stand right before that line: the stretch
+ * ends with them earlier only where they may rewrite the lines between (as many lines of code). A marker at the sketch's end stands for the rest of the original: the output does not
  * end before it. A snippet without markers at its edges implies them there when it starts or ends
  * in the middle of the file (snippetEdges). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
@@ -94,11 +95,16 @@ export class MergeOrder {
    */
   private readonly keptAhead: Int32Array;
   /**
+   * For each sketch position, where the original has the first kept line after it with no marker
+   * between (-1: none).
+   */
+  private readonly keptAfter: Int32Array;
+  /**
    * For each part of the sketch between markers (keyed by its bounds): how many new lines of
    * code it has, and before each original position, how many of the original's lines of code it
    * does not have, and how many of those share no name or number with its new lines (mayPass).
    */
-  private readonly parts = new Map<number, { fresh: number; passed: Int32Array; unlike: Int32Array }>();
+  private readonly parts = new Map<number, { fresh: number; freshCode: number; passed: Int32Array; passedCode: Int32Array; unlike: Int32Array }>();
   /** Original positions whose line the sketch rewrites in place (see place). */
   private readonly rewrites = new Set<number>();
   private readonly indents?: readonly number[];
@@ -139,6 +145,7 @@ export class MergeOrder {
       this.nextRequired[q] = required ? q : this.nextRequired[q + 1];
     }
     this.keptAhead = new Int32Array(sketch.length + 1);
+    this.keptAfter = new Int32Array(sketch.length + 1);
     this.findKeptAhead();
     this.sketchPassed = this.lastSketchCode < 0;
     this.blankFrom = new Uint8Array(original.length + 1).fill(1);
@@ -199,10 +206,12 @@ export class MergeOrder {
    * part around `j` (between two markers, or a marker and the sketch's edge) has new lines of code
    * (each may be an old line rewritten), and each shares a name or a number with one of them;
    * blank lines, bare punctuation (but not a line alone that opens or closes a block comment)
-   * and lines the part itself has do not count. A sketch without markers is the new file whole:
-   * what it leaves out is gone.
+   * and lines the part itself has do not count. A line of code counts against new lines of code:
+   * a new comment rewrites a comment, or a line of code it holds commented out. A sketch without
+   * markers is the new file whole: what it leaves out is gone. Without `alike`, only the counts
+   * are checked, each line passed counted once (a part may delete a run of like blocks).
    */
-  private mayPass(i: number, p: number, j: number): boolean {
+  private mayPass(i: number, p: number, j: number, alike = true): boolean {
     if (p <= i || !this.elisions.size) return true;
     let from = 0;
     let to = this.sketch.length;
@@ -215,19 +224,43 @@ export class MergeOrder {
     if (!part) {
       const keys = new Set(this.sketch.slice(from, to));
       const inOriginal = new Set(this.original);
-      const fresh = [...keys].filter((key) => isCode(key) && !inOriginal.has(key)).map(tokens);
+      const freshKeys = [...keys].filter((key) => isCode(key) && !inOriginal.has(key));
+      const fresh = freshKeys.map(tokens);
+      // A new comment rewrites a comment, or a line of code it holds (commented out); it does
+      // not stand for the code it only talks about.
+      const holds = (key: string) => freshKeys.some((f) => isComment(f) && f.includes(key));
+      const freshCode = freshKeys.filter((key) => !isComment(key)).map(tokens);
       const passed = new Int32Array(this.original.length + 1);
+      const passedCode = new Int32Array(this.original.length + 1);
       const unlike = new Int32Array(this.original.length + 1);
       this.original.forEach((key, n) => {
         const counts = (isCode(key) || COMMENT_EDGE.test(key)) && !keys.has(key);
+        const code = counts && isCode(key) && !isComment(key) && !holds(key);
         passed[n + 1] = passed[n] + (counts ? 1 : 0);
+        passedCode[n + 1] = passedCode[n] + (code ? 1 : 0);
         const t = counts ? tokens(key) : [];
-        unlike[n + 1] = unlike[n] + (counts && !fresh.some((f) => likeness(t, f) > 0) ? 1 : 0);
+        const like = code ? freshCode.some((f) => likeness(t, f) > 0) : !counts || holds(key) || fresh.some((f) => likeness(t, f) > 0);
+        unlike[n + 1] = unlike[n] + (like ? 0 : 1);
       });
-      part = { fresh: fresh.length, passed, unlike };
+      part = { fresh: fresh.length, freshCode: freshCode.length, passed, passedCode, unlike };
       this.parts.set(at, part);
     }
-    return part.passed[p] - part.passed[i] <= part.fresh && part.unlike[p] === part.unlike[i];
+    if (!alike) {
+      // Lines passed counted once each: a part may delete a run of like blocks (`return this;` in each).
+      const passed = new Set<string>();
+      const passedCode = new Set<string>();
+      for (let n = i; n < p; n++) {
+        const key = this.original[n];
+        if (part.passed[n + 1] > part.passed[n]) passed.add(key);
+        if (part.passedCode[n + 1] > part.passedCode[n]) passedCode.add(key);
+      }
+      return passed.size <= part.fresh && passedCode.size <= part.freshCode;
+    }
+    return (
+      part.passed[p] - part.passed[i] <= part.fresh &&
+      part.passedCode[p] - part.passedCode[i] <= part.freshCode &&
+      (!alike || part.unlike[p] === part.unlike[i])
+    );
   }
 
   /**
@@ -319,6 +352,9 @@ export class MergeOrder {
         // reading has passed (dropped) the original's copy, the sketch's cannot come later.
         if (q > limit || (p >= 0 && p < i) || (stretch !== FREE && p >= 0 && p !== i) || (stretch === CONTINUES && p < 0) || (p >= i && this.resumes(q, i))) continue;
         if (p >= i && this.dropsSharedBlank(i, j, p, q)) continue;
+        // A marker's stretch ends with a new line only where the lines between there and the kept
+        // line after the new ones are few and like them: the new lines stand right before it.
+        if (p < 0 && stretch === ELIDING && this.keptAfter[q] >= 0 && !this.mayPass(i, this.keptAfter[q], q + 1, false)) continue;
         next.push(p >= i ? this.kept(p + 1, q + 1) : [i, q + 1, FREE]);
       }
     }
@@ -374,12 +410,15 @@ export class MergeOrder {
     this.findKeptAhead();
   }
 
-  /** Fills keptAhead from the kept lines. */
+  /** Fills keptAhead and keptAfter from the kept lines. */
   private findKeptAhead(): void {
     const sketchLength = this.sketch.length;
     this.keptAhead[sketchLength] = this.original.length;
+    this.keptAfter[sketchLength] = -1;
     for (let q = sketchLength - 1; q >= 0; q--) {
       this.keptAhead[q] = this.nextRequired[q] === q && this.keeps[q] >= 0 ? this.keeps[q] : this.keptAhead[q + 1];
+      const next = q + 1 < sketchLength && !this.elisions.has(q + 1) ? (this.keeps[q + 1] >= 0 ? this.keeps[q + 1] : this.keptAfter[q + 1]) : -1;
+      this.keptAfter[q] = next;
     }
   }
 
