@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MergeOrder } from '../workers/apply/merge-order';
+import { replacedLines } from '../workers/apply/replaced-lines';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim());
 
@@ -190,6 +191,23 @@ describe('merge order', () => {
     // As many new lines of code as the blocks they may replace (like lines counted once): the stretch may end early.
     const rewrite = new MergeOrder(original, lines('\nstatic add(a) {\nreturn a;\n}\nstatic sub(a) {\nreturn -a;\n}\ndiv(n) {\nsum /= n;\n}'), new Set([0]));
     write(rewrite, 'head();\n\nstatic add(a) {');
+  });
+
+  it('reads new lines before a sketch\'s first marker as the file\'s first lines rewritten, and does not drop the marker\'s lines', () => {
+    const original = lines('use a;\n\nconst app = make(a);\n\nroute(1);\nhandle(1);\n\nroute(2);\nhandle(2);');
+    const sketch = lines('use a, b;\n\n\nroute(2);\nhandle(3);');
+    const order = new MergeOrder(original, sketch, new Set([2]));
+    const placed: [number, number][] = [];
+    replacedLines(original, sketch, order.pairs(), order.markers(), placed);
+    order.place(placed);
+    write(order, 'use a, b;');
+    assert.ok(!order.allows('use a;'), 'the new import rewrites the old one');
+    write(order, '');
+    assert.ok(!order.allows(''), 'one blank line: each text has one there');
+    assert.ok(!order.allows('route(2);'), 'the marker stands for the lines before `route(2);`');
+    assert.ok(!order.allows('route(1);'), 'the new import does not rewrite `const app = make(a);` too');
+    write(order, 'const app = make(a);\n\nroute(1);\nhandle(1);\n\nroute(2);\nhandle(3);');
+    assert.ok(order.mayEnd());
   });
 
   it('does not write the sketch\'s blank lines after a marker at its end into the original\'s lines', () => {

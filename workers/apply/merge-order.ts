@@ -17,7 +17,8 @@
  * allows. A line may come next when some reading may write it.
  *
  * Lines are keys: trimmed, so a re-indented line is the same line. A blank line stands where one
- * of the texts has a blank line next, and moves that reading past it. A line of code (not bare
+ * of the texts has a blank line next, and moves that reading past it; a second blank line in a row
+ * only where a text has two in a row. A line of code (not bare
  * punctuation) found once in each text, where the two texts' order agrees (a longest common
  * subsequence of such lines), is the original's line kept: writing it moves a reading on in both;
  * so is a line of code that repeats, where it stands next to a kept line in both texts. Between
@@ -33,7 +34,9 @@
  * on with the original. Once begun, it goes on line by line until the output writes the sketch's
  * next line; right before a line the sketch keeps, the original's line before that one comes just
  * before it. New lines between a marker and a kept line stand right before that line: the stretch
- * ends with them earlier only where they may rewrite the lines between (as many lines of code). A marker at the sketch's end stands for the rest of the original: the output does not
+ * ends with them earlier only where they may rewrite the lines between (as many lines of code).
+ * A reading that goes past a marker without beginning its stretch (the marker stood for nothing)
+ * may pass only the lines the new lines before the marker may have rewritten. A marker at the sketch's end stands for the rest of the original: the output does not
  * end before it. A snippet without markers at its edges implies them there when it starts or ends
  * in the middle of the file (snippetEdges). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
@@ -86,6 +89,8 @@ export class MergeOrder {
   private sketchPassed: boolean;
   /** Whether the output's last line is blank (or nothing is written yet). */
   private afterBlank = true;
+  /** Lines written so far. */
+  private written = 0;
   /** For each sketch position, the first required line at or after it (the sketch's length: none). */
   private readonly nextRequired: Int32Array;
   /**
@@ -175,6 +180,7 @@ export class MergeOrder {
     const next = this.next(key, indent);
     for (const [, j] of next) if (j > this.lastSketchCode) this.sketchPassed = true;
     this.afterBlank = key === '';
+    this.written++;
     this.readings = frontier(next, (a, b) => this.covers(a, b));
   }
 
@@ -224,7 +230,8 @@ export class MergeOrder {
     if (!part) {
       const keys = new Set(this.sketch.slice(from, to));
       const inOriginal = new Set(this.original);
-      const freshKeys = [...keys].filter((key) => isCode(key) && !inOriginal.has(key));
+      // A new line that takes an old one's place (see place) has rewritten that one.
+      const freshKeys = [...new Set(this.sketch.slice(from, to).filter((key, n) => isCode(key) && !inOriginal.has(key) && this.keeps[from + n] < 0))];
       const fresh = freshKeys.map(tokens);
       // A new comment rewrites a comment, or a line of code it holds (commented out); it does
       // not stand for the code it only talks about.
@@ -261,6 +268,20 @@ export class MergeOrder {
       part.passedCode[p] - part.passedCode[i] <= part.freshCode &&
       (!alike || part.unlike[p] === part.unlike[i])
     );
+  }
+
+  /**
+   * Whether a free reading at (i, j) may write kept line (p, q) when that passes a marker whose
+   * stretch it never began (one at or after `j`, or before blank lines of the sketch it has just
+   * read): the lines of the original it passes are then gone, so the new lines before the marker
+   * must be able to have rewritten them (mayPass).
+   */
+  private mayPassMarker(i: number, j: number, p: number, q: number, stretch: Stretch): boolean {
+    if (p <= i || stretch !== FREE) return true;
+    let from = j;
+    while (from > 0 && this.sketch[from - 1] === '') from--;
+    for (const m of this.elisions) if (m >= from && m <= q) return this.mayPass(i, p, from);
+    return true;
   }
 
   /**
@@ -314,15 +335,21 @@ export class MergeOrder {
     if (key === '') {
       // A blank line stands where one of the texts has one next.
       for (const [i, j, stretch] of this.readings) {
-        if (this.original[i] === '' && i >= this.shownUntil[j]) next.push(stretch === FREE ? this.elided(i + 1, j) : [i + 1, j, ELIDING]);
-        else if (stretch === FREE && this.elisions.has(j)) {
-          // After new lines, a marker's stretch may start at a blank line further on.
-          const p = this.original.indexOf('', i);
-          if (p >= 0 && this.mayPass(i, p, j)) next.push([p + 1, j, ELIDING]);
+        // A second blank line in a row only where a text has two in a row.
+        const twice = !this.afterBlank || this.written === 0;
+        if (this.original[i] === '' && i >= this.shownUntil[j] && (twice || this.original[i - 1] === '')) next.push(stretch === FREE ? this.elided(i + 1, j) : [i + 1, j, ELIDING]);
+        else if (stretch === FREE && !this.afterBlank) {
+          // After new lines, a marker's stretch may start at a blank line further on (the
+          // sketch's blank lines before the marker are that one; after a blank line, it has).
+          let m = j;
+          while (m < this.sketch.length && this.sketch[m] === '' && !this.elisions.has(m)) m++;
+          const p = this.elisions.has(m) ? this.original.indexOf('', i) : -1;
+          if (p >= 0 && this.mayPass(i, p, m)) next.push([p + 1, m, ELIDING]);
         }
         // The sketch's blank lines after a marker at its end are only where the chat model stopped.
         const trailing = this.endMarker >= 0 && j >= this.endMarker;
-        if (this.sketch[j] === '' && stretch !== CONTINUES && !trailing) next.push(stretch === ELIDING ? [i, j + 1, ELIDING] : [i, j + 1, FREE]);
+        const inRow = twice || (this.sketch[j - 1] === '' && !this.elisions.has(j));
+        if (this.sketch[j] === '' && stretch !== CONTINUES && !trailing && inRow) next.push(stretch === ELIDING ? [i, j + 1, ELIDING] : [i, j + 1, FREE]);
       }
       return next.filter((r) => this.alive(r));
     }
@@ -343,7 +370,7 @@ export class MergeOrder {
         // It does not go on right after a blank line it passed, unless the output has just
         // written one: the blank line between the new code and the original's stays.
         if (q < j && stretch === FREE && p > i && this.elisions.size > 0 && this.original[p - 1] === '' && !this.afterBlank) continue;
-        if (q >= j && this.dropsSharedBlank(i, j, p, q)) continue;
+        if (q >= j && (this.dropsSharedBlank(i, j, p, q) || !this.mayPassMarker(i, j, p, q, stretch))) continue;
         next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
       }
       for (const q of this.candidates(this.inSketch.get(key), j, this.keeps, i)) {
@@ -352,6 +379,9 @@ export class MergeOrder {
         // reading has passed (dropped) the original's copy, the sketch's cannot come later.
         if (q > limit || (p >= 0 && p < i) || (stretch !== FREE && p >= 0 && p !== i) || (stretch === CONTINUES && p < 0) || (p >= i && this.resumes(q, i))) continue;
         if (p >= i && this.dropsSharedBlank(i, j, p, q)) continue;
+        // Past a marker whose stretch it never began, the lines it passes are gone: the new lines
+        // before the marker may have rewritten them.
+        if (p >= i && !this.mayPassMarker(i, j, p, q, stretch)) continue;
         // A marker's stretch ends with a new line only where the lines between there and the kept
         // line after the new ones are few and like them: the new lines stand right before it.
         if (p < 0 && stretch === ELIDING && this.keptAfter[q] >= 0 && !this.mayPass(i, this.keptAfter[q], q + 1, false)) continue;
