@@ -210,6 +210,19 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('writes the new lines a sketch shows right after a kept line before the original goes on', () => {
+    const original = lines('a();\nif (x) {\nold();\nreturn;\n}\nz();');
+    const order = new MergeOrder(original, lines('if (x) {\n// Why.\nfresh();\nreturn;\n}'), new Set([0, 5]));
+    write(order, 'a();\nif (x) {');
+    assert.ok(!order.allows('old();'), 'the sketch shows `// Why.` right after `if (x) {`');
+    write(order, '// Why.\nfresh();\nreturn;\n}\nz();');
+    // A blank line between them changes nothing; a line the original has next is kept as before.
+    const spaced = new MergeOrder(lines('k();\n\nold();\nz();'), lines('k();\n\nfresh();\nz();'), new Set([3]));
+    write(spaced, 'k();\n');
+    assert.ok(!spaced.allows('old();'));
+    write(spaced, 'fresh();\nold();\nz();');
+  });
+
   it('does not write the sketch\'s blank lines after a marker at its end into the original\'s lines', () => {
     const order = new MergeOrder(lines('a();\nf() {\ng();\n}'), lines('a(1);\n\n'), new Set([1]));
     write(order, 'a(1);\nf() {');

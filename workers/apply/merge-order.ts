@@ -35,6 +35,8 @@
  * next line; right before a line the sketch keeps, the original's line before that one comes just
  * before it. New lines between a marker and a kept line stand right before that line: the stretch
  * ends with them earlier only where they may rewrite the lines between (as many lines of code).
+ * Right after a kept line that the sketch follows with new lines (blank lines aside), the
+ * original does not go on: the sketch shows what comes next.
  * A reading that goes past a marker without beginning its stretch (the marker stood for nothing)
  * may pass only the lines the new lines before the marker may have rewritten. A marker at the sketch's end stands for the rest of the original: the output does not
  * end before it. A snippet without markers at its edges implies them there when it starts or ends
@@ -55,12 +57,18 @@ const MAX_READINGS = 64;
  * Where a reading stands with respect to an elision marker. FREE: anywhere. ELIDING: it is writing
  * the original's lines a marker stands for, which come in a row, until it writes the sketch's
  * next line. CONTINUES: it has just written a line the sketch keeps right before a marker, so the
- * original's next line comes next. Ordered from most to least allowed.
+ * original's next line comes next. SHOWN: it has just written a line the sketch keeps right
+ * before new lines (blank lines aside), so no line of the original comes next: the sketch shows
+ * what follows that line. FREE to CONTINUES are ordered from most to least allowed.
  */
 const FREE = 0;
 const ELIDING = 1;
 const CONTINUES = 2;
-type Stretch = typeof FREE | typeof ELIDING | typeof CONTINUES;
+const SHOWN = 3;
+type Stretch = typeof FREE | typeof ELIDING | typeof CONTINUES | typeof SHOWN;
+
+/** Whether a reading is bound by no marker's stretch. */
+const free = (stretch: Stretch) => stretch === FREE || stretch === SHOWN;
 
 type Reading = readonly [original: number, sketch: number, stretch: Stretch];
 
@@ -189,7 +197,18 @@ export class MergeOrder {
    * last one a line the sketch keeps: right before an elision marker, the original goes on there.
    */
   private kept(i: number, j: number): Reading {
-    return [i, j, j > 0 && i < this.original.length && this.elisions.has(j) && this.keeps[j - 1] === i - 1 ? CONTINUES : FREE];
+    if (j > 0 && i < this.original.length && this.elisions.has(j) && this.keeps[j - 1] === i - 1) return [i, j, CONTINUES];
+    return [i, j, this.showsNext(j) ? SHOWN : FREE];
+  }
+
+  /**
+   * Whether the sketch's next line from `j` (blank lines aside, no marker before it) is a new line,
+   * one the original does not have.
+   */
+  private showsNext(j: number): boolean {
+    let k = j;
+    while (k < this.sketch.length && this.sketch[k] === '' && !this.elisions.has(k)) k++;
+    return k < this.sketch.length && !this.elisions.has(k) && this.keeps[k] < 0 && !this.inOriginal.has(this.sketch[k]);
   }
 
   /** A reading after writing an original line the sketch does not show (before sketch line `j`). */
@@ -277,7 +296,7 @@ export class MergeOrder {
    * must be able to have rewritten them (mayPass).
    */
   private mayPassMarker(i: number, j: number, p: number, q: number, stretch: Stretch): boolean {
-    if (p <= i || stretch !== FREE) return true;
+    if (p <= i || !free(stretch)) return true;
     let from = j;
     while (from > 0 && this.sketch[from - 1] === '') from--;
     for (const m of this.elisions) if (m >= from && m <= q) return this.mayPass(i, p, from);
@@ -309,7 +328,7 @@ export class MergeOrder {
 
   /** Whether the output may end at reading `r`: it is not bound to write the rest of the original. */
   private endsAt([i, , stretch]: Reading): boolean {
-    return this.blankFrom[i] === 1 || (stretch === FREE && this.endMarker < 0);
+    return this.blankFrom[i] === 1 || (free(stretch) && this.endMarker < 0);
   }
 
   /**
@@ -319,10 +338,12 @@ export class MergeOrder {
    */
   private covers(a: Reading, b: Reading): boolean {
     return (
-      (a[2] === FREE || (a[0] === b[0] && a[1] === b[1] && a[2] <= b[2])) &&
+      (a[2] === FREE || (a[0] === b[0] && a[1] === b[1] && (a[2] === b[2] || (a[2] === ELIDING && b[2] === CONTINUES)))) &&
       (this.endsAt(a) || !this.endsAt(b)) &&
       a[0] <= b[0] &&
       a[1] <= b[1] &&
+      // `a` could reach `b`'s next original line only by passing the blank line before it.
+      (a[0] === b[0] || this.original[b[0] - 1] !== '') &&
       this.nextRequired[a[1]] >= b[1] &&
       (this.original[b[0]] !== '' || this.original[a[0]] === '') &&
       (this.sketch[b[1]] !== '' || this.sketch[a[1]] === '')
@@ -337,8 +358,10 @@ export class MergeOrder {
       for (const [i, j, stretch] of this.readings) {
         // A second blank line in a row only where a text has two in a row.
         const twice = !this.afterBlank || this.written === 0;
-        if (this.original[i] === '' && i >= this.shownUntil[j] && (twice || this.original[i - 1] === '')) next.push(stretch === FREE ? this.elided(i + 1, j) : [i + 1, j, ELIDING]);
-        else if (stretch === FREE && !this.afterBlank) {
+        if (this.original[i] === '' && i >= this.shownUntil[j] && (twice || this.original[i - 1] === '')) {
+          next.push(stretch === FREE ? this.elided(i + 1, j) : stretch === SHOWN ? [i + 1, j, SHOWN] : [i + 1, j, ELIDING]);
+        }
+        else if (free(stretch) && !this.afterBlank) {
           // After new lines, a marker's stretch may start at a blank line further on (the
           // sketch's blank lines before the marker are that one; after a blank line, it has).
           let m = j;
@@ -349,7 +372,7 @@ export class MergeOrder {
         // The sketch's blank lines after a marker at its end are only where the chat model stopped.
         const trailing = this.endMarker >= 0 && j >= this.endMarker;
         const inRow = twice || (this.sketch[j - 1] === '' && !this.elisions.has(j));
-        if (this.sketch[j] === '' && stretch !== CONTINUES && !trailing && inRow) next.push(stretch === ELIDING ? [i, j + 1, ELIDING] : [i, j + 1, FREE]);
+        if (this.sketch[j] === '' && stretch !== CONTINUES && !trailing && inRow) next.push([i, j + 1, stretch]);
       }
       return next.filter((r) => this.alive(r));
     }
@@ -360,10 +383,12 @@ export class MergeOrder {
       for (const p of this.candidates(this.inOriginal.get(key), i, this.keptAs, j)) {
         if (this.rewrites.has(p)) continue;
         const q = this.keptAs[p];
+        // Right after a kept line, where the sketch shows new lines next, the original does not go on.
+        if (stretch === SHOWN && q < j) continue;
         // Within a marker's stretch the original's lines come in a row.
-        if ((q >= j && (q > limit || this.resumes(q, i))) || (stretch !== FREE && p !== i)) continue;
+        if ((q >= j && (q > limit || this.resumes(q, i))) || (!free(stretch) && p !== i)) continue;
         // The lines a marker stands for are unchanged: indented as the original has them.
-        if (q < j && indent !== undefined && this.indents && indent !== this.indents[p] && (stretch !== FREE || this.elisions.has(j))) continue;
+        if (q < j && indent !== undefined && this.indents && indent !== this.indents[p] && (!free(stretch) || this.elisions.has(j))) continue;
         // Between two kept lines the sketch shows whole, the original's other lines are gone.
         if (q < j && p < this.shownUntil[j]) continue;
         if (q < j && stretch === FREE && !this.mayPass(i, p, j)) continue;
@@ -377,7 +402,7 @@ export class MergeOrder {
         const p = this.keeps[q];
         // A line the sketch keeps from the original stands where the original has it: once the
         // reading has passed (dropped) the original's copy, the sketch's cannot come later.
-        if (q > limit || (p >= 0 && p < i) || (stretch !== FREE && p >= 0 && p !== i) || (stretch === CONTINUES && p < 0) || (p >= i && this.resumes(q, i))) continue;
+        if (q > limit || (p >= 0 && p < i) || (!free(stretch) && p >= 0 && p !== i) || (stretch === CONTINUES && p < 0) || (p >= i && this.resumes(q, i))) continue;
         if (p >= i && this.dropsSharedBlank(i, j, p, q)) continue;
         // Past a marker whose stretch it never began, the lines it passes are gone: the new lines
         // before the marker may have rewritten them.
