@@ -43,6 +43,10 @@ describe('line guard', () => {
     const three = charGuard(original, sketch);
     write(three, 'if (x) {\n  a();\n  ');
     assert.ok(!three.allows(' '.charCodeAt(0)), 'no line is indented by 3');
+    // Its first line is one the file has deeper in: its new lines go in shifted only.
+    const pasted = charGuard(original, sketch);
+    write(pasted, 'if (x) {\n  a();\n');
+    assert.ok(!pasted.allows('c'.charCodeAt(0)), '`c();` as pasted, at column 0');
   });
 
   it('writes a line the sketch keeps from the original once, others as often as both texts hold them', () => {

@@ -223,6 +223,30 @@ describe('merge order', () => {
     write(spaced, 'fresh();\nold();\nz();');
   });
 
+  it('reads a block the sketch shows from its kept first line to its closing line as shown whole', () => {
+    const original = lines('a();\nf() {\nold();\nreturn;\n}\nz();');
+    const sketch = lines('f() {\nfresh();\n}');
+    const indents = [0, 0, 2, 2, 0, 0];
+    const order = new MergeOrder(original, sketch, new Set([0, 3]), { indents, sketchIndents: [0, 2, 0] });
+    write(order, 'a();\nf() {\nfresh();');
+    assert.ok(!order.allows('old();', 2) && !order.allows('return;', 2), 'the block\'s old lines are gone');
+    order.push('}', 0);
+    write(order, 'z();');
+    assert.ok(order.mayEnd());
+    // With a marker inside the block, its other lines are elided, not gone.
+    const elided = new MergeOrder(original, lines('f() {\nfresh();\n\n}'), new Set([0, 2, 4]), { indents, sketchIndents: [0, 2, 0, 0] });
+    write(elided, 'a();\nf() {\nfresh();');
+    assert.ok(elided.allows('old();', 2));
+  });
+
+  it('takes the sketch\'s blank lines before a marker as the blank lines of its stretch', () => {
+    const order = new MergeOrder(lines('k();\nx();\ny();'), lines('k();\n'), new Set([2]));
+    write(order, 'k();\nx();');
+    assert.ok(!order.allows(''), 'the sketch\'s blank line is not one to write among the marker\'s lines');
+    write(order, 'y();');
+    assert.ok(order.mayEnd());
+  });
+
   it('does not write the sketch\'s blank lines after a marker at its end into the original\'s lines', () => {
     const order = new MergeOrder(lines('a();\nf() {\ng();\n}'), lines('a(1);\n\n'), new Set([1]));
     write(order, 'a(1);\nf() {');

@@ -396,6 +396,14 @@ function indentOf(line: string): string {
  * both are runs of one blank character. Each maps an indentation to the shifted one, or null.
  */
 function indentShifts(original: readonly string[], sketch: readonly string[], pairs: readonly (readonly [number, number])[]): ((indent: string) => string | null)[] {
+  // A sketch whose first line is a line the file has deeper in, pasted at column 0 (a method
+  // quoted alone): all its lines go back in shifted as that one is.
+  const first = sketch.findIndex((line) => trim(line) !== '');
+  const head = pairs.find(([, q]) => q === first);
+  if (head && indentOf(sketch[first]) === '') {
+    const to = indentOf(original[head[0]]);
+    if (to !== '' && sameChar(to, to[0])) return [(indent) => (sameChar(indent, to[0]) ? to + indent : null)];
+  }
   const shifts: ((indent: string) => string | null)[] = [(indent) => indent];
   const seen = new Set<string>();
   for (const [p, q] of pairs) {

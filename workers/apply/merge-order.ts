@@ -21,7 +21,8 @@
  * only where a text has two in a row. A line of code (not bare
  * punctuation) found once in each text, where the two texts' order agrees (a longest common
  * subsequence of such lines), is the original's line kept: writing it moves a reading on in both;
- * so is a line of code that repeats, where it stands next to a kept line in both texts. Between
+ * so is a line of code that repeats, where it stands next to a kept line in both texts, and the
+ * line that closes a block a kept line opens, where the sketch shows that block whole. Between
  * two kept lines with no marker between them, the sketch shows the whole stretch: the original's
  * other lines there are deleted or rewritten, and are not written.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
@@ -149,6 +150,7 @@ export class MergeOrder {
     [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set());
     this.lastSketchCode = sketch.findLastIndex(isCode);
     this.elisions = snippetEdges(original, sketch, this.keeps, elisions, layout.indents, layout.sketchIndents);
+    if (layout.indents && layout.sketchIndents) pairClosers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
     this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
     // Required: the sketch's code, and its comments after its first line of code (a chat model's
     // note about the change comes first; comments among the code are part of it).
@@ -211,9 +213,14 @@ export class MergeOrder {
     return k < this.sketch.length && !this.elisions.has(k) && this.keeps[k] < 0 && !this.inOriginal.has(this.sketch[k]);
   }
 
-  /** A reading after writing an original line the sketch does not show (before sketch line `j`). */
+  /**
+   * A reading after writing an original line the sketch does not show (before sketch line `j`):
+   * before a marker, in its stretch, whose blank lines are the sketch's blank lines before it.
+   */
   private elided(i: number, j: number): Reading {
-    return [i, j, this.elisions.has(j) ? ELIDING : FREE];
+    let m = j;
+    while (m < this.sketch.length && this.sketch[m] === '' && !this.elisions.has(m)) m++;
+    return this.elisions.has(m) ? [i, m, ELIDING] : [i, j, FREE];
   }
 
   /**
@@ -539,6 +546,45 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
   for (let x = 0; x < n; x++) if (keptAs[x] >= 0 && inA.get(a[x]) === 1 && !repeated.has(a[x])) extend(x, keptAs[x], 1);
   for (let x = n - 1; x >= 0; x--) if (keptAs[x] >= 0 && inA.get(a[x]) === 1 && !repeated.has(a[x])) extend(x, keptAs[x], -1);
   return [keptAs, keeps];
+}
+
+/**
+ * A block the sketch shows whole: where a kept line opens a block (ends with `{`, `(` or `[`) and
+ * the sketch closes it with no marker inside, the line that closes it (bare punctuation, at the
+ * opening line's indentation or less) is the original's line that closes the same block, if the
+ * two are the same line and pairing them keeps both texts' order. The sketch then shows the
+ * block's lines whole, as between any two kept lines.
+ */
+function pairClosers(
+  original: readonly string[],
+  sketch: readonly string[],
+  keptAs: Int32Array,
+  keeps: Int32Array,
+  elisions: ReadonlySet<number>,
+  indents: readonly number[],
+  sketchIndents: readonly number[],
+): void {
+  const closerAfter = (lines: readonly string[], at: number, indent: readonly number[]) => {
+    for (let k = at + 1; k < lines.length; k++) {
+      if (lines[k] === '') continue;
+      if (indent[k] > indent[at]) continue;
+      return /^[)\]}]/.test(lines[k]) && !isCode(lines[k]) ? k : -1;
+    }
+    return -1;
+  };
+  for (let q = 0; q < sketch.length; q++) {
+    const p = keeps[q];
+    if (p < 0 || !/[{([]$/.test(sketch[q])) continue;
+    const q2 = closerAfter(sketch, q, sketchIndents);
+    const p2 = closerAfter(original, p, indents);
+    if (q2 < 0 || p2 < 0 || sketch[q2] !== original[p2] || keeps[q2] >= 0 || keptAs[p2] >= 0) continue;
+    let whole = true;
+    for (let k = q + 1; k <= q2 && whole; k++) whole = !elisions.has(k) && (keeps[k] < 0 || (keeps[k] > p && keeps[k] < p2));
+    for (let k = p + 1; k < p2 && whole; k++) whole = keptAs[k] < 0 || (keptAs[k] > q && keptAs[k] < q2);
+    if (!whole) continue;
+    keptAs[p2] = q2;
+    keeps[q2] = p2;
+  }
 }
 
 /**
