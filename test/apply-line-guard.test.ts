@@ -137,6 +137,18 @@ describe('line guard', () => {
     assert.ok(loose.allows(0));
   });
 
+  it('writes a line inside an open block deeper than the line that opened it, where both texts do', () => {
+    const original = 'class A {\n  f() {\n    a();\n  }\n}\n';
+    const sketch = 'class A {\n  // ...\n  g() {\n  }\n}\n';
+    const guard = charGuard(original, sketch);
+    write(guard, 'class A {\n  f() {\n  ');
+    assert.ok(!guard.allows('g'.charCodeAt(0)), '`g() {` at the depth of `f() {`, with `f` still open');
+    write(guard, '  a();\n  }\n  g() {\n  }\n}\n');
+    // A text with a line no deeper than its block (a template string at column 0) goes without it.
+    const flat = charGuard('f() {\n  s = `\nx\n`;\n}\n', 'f() {\n  s = `\nx\n`;\n  g();\n}\n');
+    write(flat, 'f() {\n  s = `\nx\n');
+  });
+
   it('does not end with more blocks open than one of the texts leaves open', () => {
     // Closing lines are not code the output must reach: the order alone would let it end here.
     const original = 'class A {\n  f() {\n    a();\n  }\n}\n';

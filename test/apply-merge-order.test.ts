@@ -239,6 +239,24 @@ describe('merge order', () => {
     assert.ok(elided.allows('old();', 2));
   });
 
+  it('puts new lines right before the closing line of a block the sketch shows to its end', () => {
+    const original = lines('class A {\nf() {\n}\ng() {\n}\n}');
+    const indents = [0, 2, 2, 2, 2, 0];
+    // A marker inside the class, then a new method and the class's `}`: the method is the class's last.
+    const order = new MergeOrder(original, lines('class A {\n\nh() {\n}\n}'), new Set([1]), { indents, sketchIndents: [0, 0, 2, 2, 0] });
+    write(order, 'class A {\nf() {\n}');
+    assert.ok(!order.allows('h() {', 2), '`g() {` is neither elided there nor rewritten as `h() {`');
+    write(order, 'g() {\n}\nh() {\n}\n}');
+    assert.ok(order.mayEnd());
+  });
+
+  it('ends a marker\'s stretch at the sketch\'s blank line before new lines', () => {
+    const order = new MergeOrder(lines('a();\nb();\nc();\nz();'), lines('\nn();'), new Set([0]));
+    write(order, 'a();\nb();\n');
+    assert.ok(!order.allows('c();'), 'the blank line is the sketch\'s, before `n();`');
+    write(order, 'n();\nc();\nz();');
+  });
+
   it('takes the sketch\'s blank lines before a marker as the blank lines of its stretch', () => {
     const order = new MergeOrder(lines('k();\nx();\ny();'), lines('k();\n'), new Set([2]));
     write(order, 'k();\nx();');

@@ -3,7 +3,8 @@
  * with `}`, `)` or `]` closes the innermost one, at the indentation of the line that opened it.
  * Formatted code in braces keeps to this (prettier, rustfmt, black, gofmt all do), so an
  * updated file made from two texts that keep to it does too. Apply's line guard uses it to stop
- * a small model closing a block at the wrong depth, or once too often.
+ * a small model closing a block at the wrong depth, or once too often; and, where both texts keep
+ * to it, writing a line inside an open block no deeper than the line that opened it.
  *
  * Lines are given as [indentation, trimmed text]. A window cut from inside a file may close
  * blocks opened above it, as the texts do (`structureOf`).
@@ -23,6 +24,8 @@ export class BlockStructure {
     enclosing: ReadonlyMap<string, number>,
     private readonly leftOpen = 0,
     open: readonly string[] = [],
+    /** Whether a line inside an open block stands deeper than the line that opened it (where both texts keep to that). */
+    private readonly deeper = false,
   ) {
     this.enclosing = new Map(enclosing);
     this.open = open.slice();
@@ -40,7 +43,7 @@ export class BlockStructure {
    * as often as that text does.
    */
   allows(indent: string, key: string): boolean {
-    if (!closes(key)) return true;
+    if (!closes(key)) return !this.deeper || this.open.length === 0 || indent.length > this.open[this.open.length - 1].length;
     if (this.open.length > 0) return this.open[this.open.length - 1] === indent;
     return (this.enclosing.get(indent) ?? 0) > 0;
   }
@@ -55,7 +58,7 @@ export class BlockStructure {
   }
 
   clone(): BlockStructure {
-    return new BlockStructure(this.enclosing, this.leftOpen, this.open);
+    return new BlockStructure(this.enclosing, this.leftOpen, this.open, this.deeper);
   }
 }
 
@@ -71,21 +74,22 @@ export function structureOf(original: readonly (readonly [string, string])[], sk
   const walk = (lines: readonly (readonly [string, string])[]) => {
     const open: string[] = [];
     const outside = new Map<string, number>();
+    let deeper = true;
     for (const [indent, key] of lines) {
       if (closes(key)) {
         if (open.length === 0) outside.set(indent, (outside.get(indent) ?? 0) + 1);
         else if (open.pop() !== indent) return null;
-      }
+      } else if (key !== '' && open.length > 0 && indent.length <= open[open.length - 1].length) deeper = false;
       if (opens(key)) open.push(indent);
     }
-    return { outside, leftOpen: open.length };
+    return { outside, leftOpen: open.length, deeper };
   };
   const inOriginal = walk(original);
   const inSketch = walk(sketch);
   if (!inOriginal || !inSketch) return null;
   const outside = inOriginal.outside;
   for (const [indent, n] of inSketch.outside) outside.set(indent, Math.max(n, outside.get(indent) ?? 0));
-  return new BlockStructure(outside, Math.max(inOriginal.leftOpen, inSketch.leftOpen));
+  return new BlockStructure(outside, Math.max(inOriginal.leftOpen, inSketch.leftOpen), [], inOriginal.deeper && inSketch.deeper);
 }
 
 /** Whether a line (trimmed) closes a block: it starts with `}`, `)` or `]`. */

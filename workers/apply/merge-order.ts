@@ -22,7 +22,7 @@
  * punctuation) found once in each text, where the two texts' order agrees (a longest common
  * subsequence of such lines), is the original's line kept: writing it moves a reading on in both;
  * so is a line of code that repeats, where it stands next to a kept line in both texts, and the
- * line that closes a block a kept line opens, where the sketch shows that block whole. Between
+ * line that closes a block a kept line opens, where the sketch shows that block to its end. Between
  * two kept lines with no marker between them, the sketch shows the whole stretch: the original's
  * other lines there are deleted or rewritten, and are not written.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
@@ -33,9 +33,10 @@
  * has them) and in a row. Right after a line the sketch keeps, the original's next line comes
  * next; after new lines (which may have replaced some), the stretch starts where the output goes
  * on with the original. Once begun, it goes on line by line until the output writes the sketch's
- * next line; right before a line the sketch keeps, the original's line before that one comes just
- * before it. New lines between a marker and a kept line stand right before that line: the stretch
- * ends with them earlier only where they may rewrite the lines between (as many lines of code).
+ * next line (a blank line of the sketch before new lines ends it too); right before a line the
+ * sketch keeps, the original's line before that one comes just before it. New lines between a marker and a kept line stand right before that line: the stretch
+ * ends with them earlier only where they may rewrite the lines between (as many lines of code,
+ * and a block's first line only for a new line like it).
  * Right after a kept line that the sketch follows with new lines (blank lines aside), the
  * original does not go on: the sketch shows what comes next.
  * A reading that goes past a marker without beginning its stretch (the marker stood for nothing)
@@ -50,6 +51,9 @@ import { likeness, tokens } from './line-likeness';
 
 /** A line that only opens or closes a block comment: half of a comment, not punctuation to drop. */
 const COMMENT_EDGE = /^(?:\/\*+|\*+\/)$/;
+
+/** A line that opens a block: a function's or a class's first line, `if (...) {`, `key: [`. */
+const OPENS = /[{([:]$/;
 
 /** Readings kept at most; beyond this the ones furthest on are dropped. */
 const MAX_READINGS = 64;
@@ -118,7 +122,10 @@ export class MergeOrder {
    * code it has, and before each original position, how many of the original's lines of code it
    * does not have, and how many of those share no name or number with its new lines (mayPass).
    */
-  private readonly parts = new Map<number, { fresh: number; freshCode: number; passed: Int32Array; passedCode: Int32Array; unlike: Int32Array }>();
+  private readonly parts = new Map<
+    number,
+    { fresh: number; freshCode: number; passed: Int32Array; passedCode: Int32Array; unlike: Int32Array; unlikeOpen: Int32Array }
+  >();
   /** Original positions whose line the sketch rewrites in place (see place). */
   private readonly rewrites = new Set<number>();
   private readonly indents?: readonly number[];
@@ -241,7 +248,8 @@ export class MergeOrder {
    * and lines the part itself has do not count. A line of code counts against new lines of code:
    * a new comment rewrites a comment, or a line of code it holds commented out. A sketch without
    * markers is the new file whole: what it leaves out is gone. Without `alike`, only the counts
-   * are checked, each line passed counted once (a part may delete a run of like blocks).
+   * are checked, each line passed counted once (a part may delete a run of like blocks), and that
+   * a line that opens a block is like a new line.
    */
   private mayPass(i: number, p: number, j: number, alike = true): boolean {
     if (p <= i || !this.elisions.size) return true;
@@ -266,6 +274,7 @@ export class MergeOrder {
       const passed = new Int32Array(this.original.length + 1);
       const passedCode = new Int32Array(this.original.length + 1);
       const unlike = new Int32Array(this.original.length + 1);
+      const unlikeOpen = new Int32Array(this.original.length + 1);
       this.original.forEach((key, n) => {
         const counts = (isCode(key) || COMMENT_EDGE.test(key)) && !keys.has(key);
         const code = counts && isCode(key) && !isComment(key) && !holds(key);
@@ -274,8 +283,9 @@ export class MergeOrder {
         const t = counts ? tokens(key) : [];
         const like = code ? freshCode.some((f) => likeness(t, f) > 0) : !counts || holds(key) || fresh.some((f) => likeness(t, f) > 0);
         unlike[n + 1] = unlike[n] + (like ? 0 : 1);
+        unlikeOpen[n + 1] = unlikeOpen[n] + (like || !OPENS.test(key) ? 0 : 1);
       });
-      part = { fresh: fresh.length, freshCode: freshCode.length, passed, passedCode, unlike };
+      part = { fresh: fresh.length, freshCode: freshCode.length, passed, passedCode, unlike, unlikeOpen };
       this.parts.set(at, part);
     }
     if (!alike) {
@@ -287,7 +297,7 @@ export class MergeOrder {
         if (part.passed[n + 1] > part.passed[n]) passed.add(key);
         if (part.passedCode[n + 1] > part.passedCode[n]) passedCode.add(key);
       }
-      return passed.size <= part.fresh && passedCode.size <= part.freshCode;
+      return passed.size <= part.fresh && passedCode.size <= part.freshCode && part.unlikeOpen[p] === part.unlikeOpen[i];
     }
     return (
       part.passed[p] - part.passed[i] <= part.fresh &&
@@ -379,7 +389,15 @@ export class MergeOrder {
         // The sketch's blank lines after a marker at its end are only where the chat model stopped.
         const trailing = this.endMarker >= 0 && j >= this.endMarker;
         const inRow = twice || (this.sketch[j - 1] === '' && !this.elisions.has(j));
-        if (this.sketch[j] === '' && stretch !== CONTINUES && !trailing && inRow) next.push([i, j + 1, stretch]);
+        if (this.sketch[j] === '' && stretch !== CONTINUES && !trailing && inRow) {
+          // Within a marker's stretch, the sketch's blank line before its new lines ends the
+          // stretch: the new lines come next (where they may, as below).
+          let k = j + 1;
+          while (k < this.sketch.length && this.sketch[k] === '' && !this.elisions.has(k)) k++;
+          const ends = stretch === ELIDING && k < this.sketch.length && !this.elisions.has(k) && this.keeps[k] < 0;
+          if (!ends) next.push([i, j + 1, stretch]);
+          else if (this.keptAfter[k] < 0 || this.mayPass(i, this.keptAfter[k], k + 1, false)) next.push([i, j + 1, SHOWN]);
+        }
       }
       return next.filter((r) => this.alive(r));
     }
@@ -549,11 +567,12 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
 }
 
 /**
- * A block the sketch shows whole: where a kept line opens a block (ends with `{`, `(` or `[`) and
- * the sketch closes it with no marker inside, the line that closes it (bare punctuation, at the
- * opening line's indentation or less) is the original's line that closes the same block, if the
- * two are the same line and pairing them keeps both texts' order. The sketch then shows the
- * block's lines whole, as between any two kept lines.
+ * A block the sketch shows to its end: where a kept line opens a block (ends with `{`, `(` or `[`)
+ * and the sketch closes it with no marker after the block's last line of code, the line that
+ * closes it (bare punctuation, at the opening line's indentation or less) is the original's line
+ * that closes the same block, if the two are the same line and pairing them keeps both texts'
+ * order. The sketch then shows the block's last lines whole, as between any two kept lines (all
+ * of it, with no marker inside), and new lines right before the closing line are the block's last.
  */
 function pairClosers(
   original: readonly string[],
@@ -579,7 +598,10 @@ function pairClosers(
     const p2 = closerAfter(original, p, indents);
     if (q2 < 0 || p2 < 0 || sketch[q2] !== original[p2] || keeps[q2] >= 0 || keptAs[p2] >= 0) continue;
     let whole = true;
-    for (let k = q + 1; k <= q2 && whole; k++) whole = !elisions.has(k) && (keeps[k] < 0 || (keeps[k] > p && keeps[k] < p2));
+    // A marker after the block's last line of code may stand for the rest of it and more.
+    let lastCode = q2 - 1;
+    while (lastCode > q && !isCode(sketch[lastCode])) lastCode--;
+    for (let k = q + 1; k <= q2 && whole; k++) whole = (k <= lastCode || !elisions.has(k)) && (keeps[k] < 0 || (keeps[k] > p && keeps[k] < p2));
     for (let k = p + 1; k < p2 && whole; k++) whole = keptAs[k] < 0 || (keptAs[k] > q && keptAs[k] < q2);
     if (!whole) continue;
     keptAs[p2] = q2;
