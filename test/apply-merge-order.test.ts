@@ -250,6 +250,12 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('keeps a block comment\'s closing line found once in each text', () => {
+    const order = new MergeOrder(lines('/*\n* v1\n*/\na();\nb();'), lines('/*\n* v2\n*/\n\nb(1);'), new Set([3]));
+    write(order, '/*\n* v2\n*/');
+    assert.ok(!order.allows('') && order.allows('a();'), 'right after the kept `*/`, the marker\'s lines come next');
+  });
+
   it('ends a marker\'s stretch at the sketch\'s blank line before new lines', () => {
     const order = new MergeOrder(lines('a();\nb();\nc();\nz();'), lines('\nn();'), new Set([0]));
     write(order, 'a();\nb();\n');

@@ -525,7 +525,8 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
   const m = b.length;
   if ((n + 1) * (m + 1) > MAX_MATCH_CELLS) return [keptAs, keeps];
   // Only lines found once in each text pair up: a line that repeats (`return this;`) could be
-  // kept as any of its copies. Bare punctuation (`}`, `});`) does not pair even when unique.
+  // kept as any of its copies. Bare punctuation (`}`, `});`) does not pair even when unique; a
+  // line alone that opens or closes a block comment (`*/`) does.
   const once = (lines: readonly string[]) => {
     const seen = new Map<string, number>();
     for (const l of lines) seen.set(l, (seen.get(l) ?? 0) + 1);
@@ -534,7 +535,7 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
   const inA = once(a);
   const inB = once(b);
   const pairs = (x: number, y: number) =>
-    a[x] === b[y] && isCode(a[x]) && inA.get(a[x]) === 1 && inB.get(b[y]) === 1 && !repeated.has(a[x]);
+    a[x] === b[y] && (isCode(a[x]) || COMMENT_EDGE.test(a[x])) && inA.get(a[x]) === 1 && inB.get(b[y]) === 1 && !repeated.has(a[x]);
   // lengths[x * (m + 1) + y]: LCS of a[x..] and b[y..].
   const w = m + 1;
   const lengths = new Int32Array((n + 1) * w);
