@@ -324,7 +324,15 @@ describe('merge order', () => {
     const inner = new MergeOrder(block, lines('  b(),\n  x(),\n  d(),\n])'), new Set(), indents);
     assert.ok(!inner.allows('b(),'), 'the file before the snippet is kept');
     write(inner, 'run([\nb(),\nx(),\nd(),\n])');
-    write(new MergeOrder(block, lines('  b(),\n  x(),\n  d(),\n])')), 'b(),');
+    // (By its brackets too: it closes `])`, a block it did not open, where the file has its first line in one.)
+    assert.ok(!new MergeOrder(block, lines('  b(),\n  x(),\n  d(),\n])')).allows('b(),'));
+    // Or ends inside a block it leaves open, however long it is.
+    const fn = lines('f() {\na();\nb();\nc();\n}');
+    const open = new MergeOrder(fn, lines('f() {\na(1);\nb();'));
+    write(open, 'f() {\na(1);\nb();');
+    assert.ok(!open.mayEnd(), 'the rest of `f` is kept');
+    write(open, 'c();\n}');
+    assert.ok(open.mayEnd());
     // A method pasted at column 0 that starts with a line the file has inside its class: the
     // class is kept around it, though the sketch is as long as the file.
     const cls = lines('class A {\n  run() {\n    go();\n  }\n  stop() {\n    halt();\n  }\n}');

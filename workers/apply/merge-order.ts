@@ -649,8 +649,16 @@ function snippetEdges(
   if (bare && first < 0 && unshown(original)) head = tail = true;
   // A sketch without markers may be the whole new file (which may drop the file's first or last
   // part); it is a snippet when both edges are in the middle, or it is under half the file.
-  // So is one that starts (ends) deeper in than the file does.
-  const inside = (head && deeper(first, original.findIndex(isCode))) || (tail && deeper(last, original.findLastIndex(isCode)));
+  // So is one that starts (ends) deeper in than the file does, or inside a block.
+  // By brackets too: a sketch that closes a block it did not open starts inside one, and one that
+  // leaves a block open ends inside one, where the original has that edge's line inside a block
+  // it opens (a window of a file may itself start or end inside one).
+  const sketchDepth = depths(sketch);
+  const originalDepth = depths(original);
+  const startsClosed = sketchDepth.closedUnopened && first >= 0 && keeps[first] >= 0 && originalDepth.before[keeps[first]] > 0;
+  const endsOpen = sketchDepth.before[sketch.length] > 0 && last >= 0 && keeps[last] >= 0 && originalDepth.before[keeps[last] + 1] > 0;
+  const inside =
+    (head && (deeper(first, original.findIndex(isCode)) || startsClosed)) || (tail && (deeper(last, original.findLastIndex(isCode)) || endsOpen));
   const snippet = marked.length > 0 || (head && tail) || short || inside;
   if (!snippet || !(head || tail)) return elisions;
   const edges = new Set(elisions);
@@ -661,6 +669,27 @@ function snippetEdges(
     edges.add(end);
   }
   return edges;
+}
+
+/**
+ * Blocks open before each line (by brackets: a line ending with `{`, `(` or `[` opens one, one
+ * starting with `}`, `)` or `]` closes one; closing none open counts as none), and whether the
+ * lines close a block they did not open.
+ */
+function depths(lines: readonly string[]): { before: Int32Array; closedUnopened: boolean } {
+  const before = new Int32Array(lines.length + 1);
+  let closedUnopened = false;
+  let depth = 0;
+  lines.forEach((key, n) => {
+    before[n] = depth;
+    if (/^[)\]}]/.test(key)) {
+      if (depth === 0) closedUnopened = true;
+      depth = Math.max(0, depth - 1);
+    }
+    if (/[{([]$/.test(key)) depth++;
+  });
+  before[lines.length] = depth;
+  return { before, closedUnopened };
 }
 
 /** A comment line (`//`, `/*`, ` * ` inside a block comment, `#`, `<!--`, `--`); not Markdown's `**bold**`. */
