@@ -232,7 +232,7 @@ describe('line guard', () => {
       for (const [ch, v] of Object.entries(scores)) r[ch.charCodeAt(0)] = v;
       return r;
     };
-    const guard = charGuard('a = 1;\n', 'a = 2;\n');
+    const guard = charGuard('a = 1;\n', '// ...\na = 2;\n');
     write(guard, 'a = ');
     assert.equal(guard.choose(row({ '1': 5, '2': 3 })), '2'.charCodeAt(0), 'the sketch\'s value, 2 logits behind');
     assert.equal(guard.choose(row({ '1': 5, '2': 1 })), '1'.charCodeAt(0), 'the original\'s value, when the model is sure');

@@ -16,7 +16,7 @@ function write(order: MergeOrder, text: string): void {
 
 describe('merge order', () => {
   it('interleaves the two texts, each read forwards, and refuses a line both have passed', () => {
-    const order = new MergeOrder(lines('a();\nb();\nc();'), lines('x();\nb();\ny();'));
+    const order = new MergeOrder(lines('a();\nb();\nc();'), lines('x();\nb();\ny();'), new Set([0]));
     write(order, 'a();\nx();\nb();\ny();');
     // `b();` is in both texts once: the original's line kept, so both readings moved past it.
     assert.ok(!order.allows('b();'));
@@ -36,7 +36,7 @@ describe('merge order', () => {
 
   it('keeps every reading of a line both texts hold more than once', () => {
     // `}` could close the original's block or the sketch's: both stay possible.
-    const order = new MergeOrder(lines('f() {\n}\ng();'), lines('h() {\n}'));
+    const order = new MergeOrder(lines('f() {\n}\ng();'), lines('h() {\n}'), new Set([0]));
     write(order, 'f() {\n}');
     assert.ok(order.allows('h() {'), 'the `}` may have been the original\'s');
     assert.ok(order.allows('g();'), 'or the sketch\'s');
@@ -58,7 +58,7 @@ describe('merge order', () => {
   it('does not skip the sketch\'s code, but may leave out a note before it and punctuation', () => {
     const sketch = lines('// Added two tests\ntest(a) {\nrun(a);\n}\ntest(b) {\nrun(b);\n}');
     const order = new MergeOrder(lines('setup();'), sketch);
-    write(order, 'setup();\ntest(a) {');
+    write(order, 'test(a) {');
     assert.ok(!order.allows('test(b) {'), 'a jump to the next test would drop `run(a);`');
     write(order, 'run(a);');
     assert.ok(order.allows('test(b) {'), 'a `}` may be left out');
@@ -268,6 +268,13 @@ describe('merge order', () => {
     write(order, 'k();\nx();');
     assert.ok(!order.allows(''), 'the sketch\'s blank line is not one to write among the marker\'s lines');
     write(order, 'y();');
+    assert.ok(order.mayEnd());
+  });
+
+  it('starts with the sketch\'s first line when the sketch starts with a new line and no marker', () => {
+    const order = new MergeOrder(lines('// old header\nimport a;\nimport b;\n\nrun();'), lines('import a, b;\n\nrun();'));
+    assert.ok(!order.allows('// old header') && !order.allows('import a;'), 'the sketch shows the file\'s first line');
+    write(order, 'import a, b;\n\nrun();');
     assert.ok(order.mayEnd());
   });
 

@@ -38,7 +38,8 @@
  * ends with them earlier only where they may rewrite the lines between (as many lines of code,
  * and a block's first line only for a new line like it).
  * Right after a kept line that the sketch follows with new lines (blank lines aside), the
- * original does not go on: the sketch shows what comes next.
+ * original does not go on: the sketch shows what comes next; so at the start of a sketch that
+ * starts with new lines and no marker.
  * A reading that goes past a marker without beginning its stretch (the marker stood for nothing)
  * may pass only the lines the new lines before the marker may have rewritten. A marker at the sketch's end stands for the rest of the original: the output does not
  * end before it. A snippet without markers at its edges implies them there when it starts or ends
@@ -184,7 +185,7 @@ export class MergeOrder {
       prev = q;
     }
     // A marker before the sketch's first line stands for the original's first lines.
-    this.readings = [[0, 0, this.elisions.has(0) ? ELIDING : FREE]];
+    this.readings = [this.start()];
   }
 
   /** Whether the line `key` may come next. */
@@ -488,6 +489,16 @@ export class MergeOrder {
       this.rewrites.add(p);
     }
     this.findKeptAhead();
+    this.readings = [this.start()];
+  }
+
+  /**
+   * The reading before any line: a marker before the sketch's first line stands for the original's
+   * first lines; without one, a sketch that starts with a new line shows the file's first line.
+   */
+  private start(): Reading {
+    if (this.elisions.has(0)) return [0, 0, ELIDING];
+    return [0, 0, this.showsNext(0) ? SHOWN : FREE];
   }
 
   /** Fills keptAhead and keptAfter from the kept lines. */
