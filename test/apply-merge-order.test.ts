@@ -278,6 +278,15 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('ends the file where a sketch without a marker at its end ends', () => {
+    const original = lines('f() {\na();\nb();\n}\nexport { f };');
+    // The sketch's `}` closes `f`, which it shows in part.
+    const order = new MergeOrder(original, lines('a(1);\n}'), new Set([0, 1]));
+    write(order, 'f() {\na(1);\nb();\n}');
+    assert.ok(!order.allows('export { f };'), 'the sketch\'s last line is the file\'s');
+    assert.ok(order.mayEnd());
+  });
+
   it('does not write the sketch\'s blank lines after a marker at its end into the original\'s lines', () => {
     const order = new MergeOrder(lines('a();\nf() {\ng();\n}'), lines('a(1);\n\n'), new Set([1]));
     write(order, 'a(1);\nf() {');

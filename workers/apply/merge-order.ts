@@ -41,8 +41,9 @@
  * original does not go on: the sketch shows what comes next; so at the start of a sketch that
  * starts with new lines and no marker.
  * A reading that goes past a marker without beginning its stretch (the marker stood for nothing)
- * may pass only the lines the new lines before the marker may have rewritten. A marker at the sketch's end stands for the rest of the original: the output does not
- * end before it. A snippet without markers at its edges implies them there when it starts or ends
+ * may pass only the lines the new lines before the marker may have rewritten. A marker at the
+ * sketch's end stands for the rest of the original: the output does not end before it; without
+ * one, the original does not go on after the sketch's last line, if kept (pairLastLine). A snippet without markers at its edges implies them there when it starts or ends
  * in the middle of the file (snippetEdges). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
  * than the sketch's part there has new ones (mayPass).
@@ -159,6 +160,7 @@ export class MergeOrder {
     this.lastSketchCode = sketch.findLastIndex(isCode);
     this.elisions = snippetEdges(original, sketch, this.keeps, elisions, layout.indents, layout.sketchIndents);
     if (layout.indents && layout.sketchIndents) pairClosers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
+    pairLastLine(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
     this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
     // Required: the sketch's code, and its comments after its first line of code (a chat model's
     // note about the change comes first; comments among the code are part of it).
@@ -218,6 +220,8 @@ export class MergeOrder {
   private showsNext(j: number): boolean {
     let k = j;
     while (k < this.sketch.length && this.sketch[k] === '' && !this.elisions.has(k)) k++;
+    // At the end of a sketch without a marker there, the file ends too.
+    if (k === this.sketch.length && j > 0) return !this.elisions.has(k);
     return k < this.sketch.length && !this.elisions.has(k) && this.keeps[k] < 0 && !this.inOriginal.has(this.sketch[k]);
   }
 
@@ -619,6 +623,34 @@ function pairClosers(
     keptAs[p2] = q2;
     keeps[q2] = p2;
   }
+}
+
+/**
+ * A sketch without a marker at its end ends where the file does: its last line, bare punctuation
+ * that closes a block the sketch did not open (`}`), is the original's last line that is the same,
+ * at the same indentation, if pairing them keeps both texts' order.
+ */
+function pairLastLine(
+  original: readonly string[],
+  sketch: readonly string[],
+  keptAs: Int32Array,
+  keeps: Int32Array,
+  elisions: ReadonlySet<number>,
+  indents?: readonly number[],
+  sketchIndents?: readonly number[],
+): void {
+  let q = sketch.length - 1;
+  while (q >= 0 && sketch[q] === '') q--;
+  if (q < 0 || keeps[q] >= 0 || isCode(sketch[q]) || !/^[)\]}]/.test(sketch[q])) return;
+  // Only a line that closes a block the sketch did not open (it ends a function shown in part).
+  if (depths(sketch).before[q] > 0) return;
+  for (const m of elisions) if (m > q) return;
+  const p = original.lastIndexOf(sketch[q]);
+  if (p < 0 || keptAs[p] >= 0 || (indents && sketchIndents && indents[p] !== sketchIndents[q])) return;
+  for (let k = 0; k < q; k++) if (keeps[k] >= p) return;
+  for (let k = p + 1; k < original.length; k++) if (keptAs[k] >= 0) return;
+  keptAs[p] = q;
+  keeps[q] = p;
 }
 
 /**
