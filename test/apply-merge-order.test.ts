@@ -155,6 +155,11 @@ describe('merge order', () => {
     write(spaced, 'if (a) {\nold(2);\n}');
     assert.ok(!spaced.allows('next();'), 'the blank line before `next();` is not passed');
     write(spaced, '\nnext();\nlast();');
+    // Nor past one further back.
+    const further = new MergeOrder(lines('a();\nold(1);\n\nold(2);\ntail();\nz();'), lines('a();\nold(3);\nold(4);\nz();'), new Set([3]));
+    write(further, 'a();\nold(3);\nold(4);');
+    assert.ok(!further.allows('tail();'), 'the blank line before `old(2);` is not passed');
+    write(further, '\nold(2);\ntail();\nz();');
     // A line passed shares a name or a number with a new line there: new code unlike it is added, not a rewrite of it.
     const unlike = new MergeOrder(lines('a();\nold();\nc();\nd();'), lines('a();\nfresh();\nd();'), new Set([2]));
     write(unlike, 'a();\nfresh();');

@@ -311,6 +311,12 @@ export class MergeOrder {
     );
   }
 
+  /** Whether the original has a blank line from `i` to before `p`. */
+  private blankBetween(i: number, p: number): boolean {
+    for (let n = i; n < p; n++) if (this.original[n] === '') return true;
+    return false;
+  }
+
   /**
    * Whether a free reading at (i, j) may write kept line (p, q) when that passes a marker whose
    * stretch it never began (one at or after `j`, or before blank lines of the sketch it has just
@@ -364,8 +370,8 @@ export class MergeOrder {
       (this.endsAt(a) || !this.endsAt(b)) &&
       a[0] <= b[0] &&
       a[1] <= b[1] &&
-      // `a` could reach `b`'s next original line only by passing the blank line before it.
-      (a[0] === b[0] || this.original[b[0] - 1] !== '') &&
+      // `a` could reach `b`'s next original line only by passing a blank line.
+      (a[0] === b[0] || !this.blankBetween(a[0], b[0])) &&
       this.nextRequired[a[1]] >= b[1] &&
       (this.original[b[0]] !== '' || this.original[a[0]] === '') &&
       (this.sketch[b[1]] !== '' || this.sketch[a[1]] === '')
@@ -422,9 +428,9 @@ export class MergeOrder {
         // Between two kept lines the sketch shows whole, the original's other lines are gone.
         if (q < j && p < this.shownUntil[j]) continue;
         if (q < j && stretch === FREE && !this.mayPass(i, p, j)) continue;
-        // It does not go on right after a blank line it passed, unless the output has just
-        // written one: the blank line between the new code and the original's stays.
-        if (q < j && stretch === FREE && p > i && this.elisions.size > 0 && this.original[p - 1] === '' && !this.afterBlank) continue;
+        // It does not pass a blank line, unless the output has just written one: the blank line
+        // between the new code and the original's stays.
+        if (q < j && stretch === FREE && p > i && this.elisions.size > 0 && !this.afterBlank && this.blankBetween(i, p)) continue;
         if (q >= j && (this.dropsSharedBlank(i, j, p, q) || !this.mayPassMarker(i, j, p, q, stretch))) continue;
         next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
       }
