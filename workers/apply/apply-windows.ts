@@ -15,7 +15,7 @@ export interface ApplyWindow {
 }
 
 /** Lines of unchanged context around the anchored span of each part of the sketch (chosen on the valid suite). */
-const CONTEXT_LINES = 3;
+const CONTEXT_LINES = 2;
 /** A window takes in at most this many more lines for a part's lines beside its anchors. */
 const MAX_BESIDE_LINES = 12;
 
