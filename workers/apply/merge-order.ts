@@ -17,14 +17,14 @@
  * allows. A line may come next when some reading may write it.
  *
  * Lines are keys: trimmed, so a re-indented line is the same line. A blank line stands where one
- * of the texts has a blank line next, and moves that reading past it; a second blank line in a row
- * only where a text has two in a row. A line of code (not bare
- * punctuation) found once in each text, where the two texts' order agrees (a longest common
- * subsequence of such lines), is the original's line kept: writing it moves a reading on in both;
- * so is a line of code that repeats, where it stands next to a kept line in both texts, and the
- * line that closes a block a kept line opens, where the sketch shows that block to its end. Between
- * two kept lines with no marker between them, the sketch shows the whole stretch: the original's
- * other lines there are deleted or rewritten, and are not written.
+ * of the texts has a blank line next, and moves that reading past it; a second blank line in a
+ * row only where a text has two in a row. A line of code (not bare punctuation) found once in
+ * each text, where the two texts' order agrees (a longest common subsequence of such lines), is
+ * the original's line kept: writing it moves a reading on in both; so is a line of code that
+ * repeats, where it stands next to a kept line in both texts, and the line that closes a block a
+ * kept line opens, where the sketch shows that block to its end. Between two kept lines with no
+ * marker between them, the sketch shows the whole stretch: the original's other lines there are
+ * deleted or rewritten, and are not written.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
  * cannot write the sketch's later, and one that has passed the original's copy of a required line
  * is dropped, since it could never write that line.
@@ -34,17 +34,17 @@
  * next; after new lines (which may have replaced some), the stretch starts where the output goes
  * on with the original. Once begun, it goes on line by line until the output writes the sketch's
  * next line (a blank line of the sketch before new lines ends it too); right before a line the
- * sketch keeps, the original's line before that one comes just before it. New lines between a marker and a kept line stand right before that line: the stretch
- * ends with them earlier only where they may rewrite the lines between (as many lines of code,
- * and a block's first line only for a new line like it).
- * Right after a kept line that the sketch follows with new lines (blank lines aside), the
- * original does not go on: the sketch shows what comes next; so at the start of a sketch that
- * starts with new lines and no marker.
- * A reading that goes past a marker without beginning its stretch (the marker stood for nothing)
- * may pass only the lines the new lines before the marker may have rewritten. A marker at the
- * sketch's end stands for the rest of the original: the output does not end before it; without
- * one, the original does not go on after the sketch's last line, if kept (pairLastLine). A snippet without markers at its edges implies them there when it starts or ends
- * in the middle of the file (snippetEdges). In a sketch with markers, a deletion shows only as
+ * sketch keeps, the original's line before that one comes just before it. New lines between a
+ * marker and a kept line stand right before that line: the stretch ends with them earlier only
+ * where they may rewrite the lines between (as many lines of code, and a block's first line only
+ * for a new line like it). Right after a kept line that the sketch follows with new lines (blank
+ * lines aside), the original does not go on: the sketch shows what comes next; so at the start
+ * of a sketch that starts with new lines and no marker. A reading that goes past a marker
+ * without beginning its stretch (the marker stood for nothing) may pass only the lines the new
+ * lines before the marker may have rewritten. A marker at the sketch's end stands for the rest of
+ * the original: the output does not end before it; without one, the original does not go on
+ * after the sketch's last line, if kept (pairLastLine). A snippet without markers at its edges
+ * implies them there when it starts or ends in the middle of the file (snippetEdges). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
  * than the sketch's part there has new ones (mayPass).
  */
@@ -159,7 +159,9 @@ export class MergeOrder {
     [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set());
     this.lastSketchCode = sketch.findLastIndex(isCode);
     this.elisions = snippetEdges(original, sketch, this.keeps, elisions, layout.indents, layout.sketchIndents);
-    if (layout.indents && layout.sketchIndents) pairClosers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
+    if (layout.indents && layout.sketchIndents) {
+      pairClosers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
+    }
     pairLastLine(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
     this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
     // Required: the sketch's code, and its comments after its first line of code (a chat model's
@@ -307,7 +309,7 @@ export class MergeOrder {
     return (
       part.passed[p] - part.passed[i] <= part.fresh &&
       part.passedCode[p] - part.passedCode[i] <= part.freshCode &&
-      (!alike || part.unlike[p] === part.unlike[i])
+      part.unlike[p] === part.unlike[i]
     );
   }
 
@@ -388,8 +390,7 @@ export class MergeOrder {
         const twice = !this.afterBlank || this.written === 0;
         if (this.original[i] === '' && i >= this.shownUntil[j] && (twice || this.original[i - 1] === '')) {
           next.push(stretch === FREE ? this.elided(i + 1, j) : stretch === SHOWN ? [i + 1, j, SHOWN] : [i + 1, j, ELIDING]);
-        }
-        else if (free(stretch) && !this.afterBlank) {
+        } else if (free(stretch) && !this.afterBlank) {
           // After new lines, a marker's stretch may start at a blank line further on (the
           // sketch's blank lines before the marker are that one; after a blank line, it has).
           let m = j;
@@ -623,7 +624,9 @@ function pairClosers(
     // A marker after the block's last line of code may stand for the rest of it and more.
     let lastCode = q2 - 1;
     while (lastCode > q && !isCode(sketch[lastCode])) lastCode--;
-    for (let k = q + 1; k <= q2 && whole; k++) whole = (k <= lastCode || !elisions.has(k)) && (keeps[k] < 0 || (keeps[k] > p && keeps[k] < p2));
+    for (let k = q + 1; k <= q2 && whole; k++) {
+      whole = (k <= lastCode || !elisions.has(k)) && (keeps[k] < 0 || (keeps[k] > p && keeps[k] < p2));
+    }
     for (let k = p + 1; k < p2 && whole; k++) whole = keptAs[k] < 0 || (keptAs[k] > q && keptAs[k] < q2);
     if (!whole) continue;
     keptAs[p2] = q2;
