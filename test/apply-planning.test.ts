@@ -180,6 +180,23 @@ describe('apply windows', () => {
     assert.ok(!text.includes('step118(value)'), text);
   });
 
+  it('takes in the file\'s last few lines when the sketch ends with new lines and no marker', () => {
+    const original = longFile(200);
+    const near = '// ... existing code ...\nexport function step198(value) {\n  const next = value * 3;\n  log(next);\n';
+    const [w] = planWindows(original, near, budget());
+    assert.equal(w.end, original.length, 'the sketch\'s end is the file\'s: its new lines may replace the last ones');
+    // Not when many lines follow: those stay as the file has them.
+    const far = near.replace('step198', 'step150');
+    const [v] = planWindows(original, far, budget());
+    assert.ok(v.end < original.length - 200);
+    // Nor with a marker at the sketch's end.
+    const [u] = planWindows(original, `${near}// ... existing code ...\n`, budget());
+    assert.ok(u.end < original.length);
+    // The same at the start: new lines first, with no marker before them.
+    const [t] = planWindows(original, 'import { log } from "./log";\n\nexport function step1(value) {\n// ... existing code ...\n', budget());
+    assert.equal(t.start, 0);
+  });
+
   it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {
     const original = longFile(12);
     const sketch = '// ... existing code ...\nexport const twice = (value) => step3(step3(value));\n// ... existing code ...\n';

@@ -120,6 +120,20 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
       windows.push({ from, to, lines: [...m.lines] });
     }
   }
+  // A sketch that ends (starts) with new lines and no marker ends (starts) where the file does:
+  // its last (first) window takes in the file's last (first) lines too, when they are few (the
+  // new lines may replace them) and it fits.
+  const shown = sketch.split('\n').filter((l) => l.trim() !== '');
+  const edge = (w: { from: number; to: number; lines: string[] }, from: number, to: number) => {
+    const more = w.from - from + (to - w.to);
+    if (more <= MAX_BESIDE_LINES && fits(original.slice(offsets[from], offsets[to]), w.lines.join(''))) [w.from, w.to] = [from, to];
+  };
+  if (shown.length) {
+    const last = windows[windows.length - 1];
+    if (!isElisionMarker(shown[shown.length - 1]) && merged[merged.length - 1].trail > 0) edge(last, last.from, fileLines.length);
+    const first = windows[0];
+    if (!isElisionMarker(shown[0]) && merged[0].lead > 0) edge(first, 0, first.to);
+  }
   return windows.map((w) => {
     // A marker shared by two parts appears once.
     const lines = w.lines.filter((l, i) => !(isElisionMarker(l) && i > 0 && isElisionMarker(w.lines[i - 1])));
