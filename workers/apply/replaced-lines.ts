@@ -6,10 +6,9 @@
  * next to a kept line where the sketch has a new line much like it right next to the same kept
  * line (at the end of what the sketch shows there), and, in a part between two markers (or
  * before the first marker, at the file's top) that has no line of the original, the original
- * line each new line of code is clearly most like (that
- * new line then takes the old one's place: merge-order.ts's `place`). Apply's line guard writes it
- * once less, so a small model that prefers the text it can copy cannot keep the old line where
- * the user changed it.
+ * line each new line of code is clearly most like (that new line then takes the old one's place:
+ * merge-order.ts's `place`). Apply's line guard writes it once less, so a small model that
+ * prefers the text it can copy cannot keep the old line where the user changed it.
  *
  * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
  */
@@ -85,8 +84,9 @@ export function replacedLines(
     shownTo(n, -1);
   }
   // A part of the sketch between two markers (given, or implied at a snippet's edges), or before
-  // its first marker, that has no line of the original: each of its lines of code replaces the original line it is clearly most
-  // like (the only one that much like it), each original line at most once.
+  // its first marker, that has no line of the original: each of its lines of code replaces the
+  // original line it is clearly most like (the only one that much like it), each original line at
+  // most once.
   const bounds = elisions.size ? [...new Set([0, ...elisions])].sort((a, b) => a - b) : [];
   const oldLines = original.map((key, p) => (isCode(key) && !inSketch.has(key) ? p : -1)).filter((p) => p >= 0);
   const oldTokens = oldLines.map((p) => tokens(original[p]));
