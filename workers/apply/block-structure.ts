@@ -93,13 +93,13 @@ export function structureOf(original: readonly (readonly [string, string])[], sk
 }
 
 /** Whether a line (trimmed) closes a block: it starts with `}`, `)` or `]`. */
-function closes(key: string): boolean {
+export function closes(key: string): boolean {
   const c = key.charCodeAt(0);
   return c === 0x7d || c === 0x29 || c === 0x5d;
 }
 
 /** Whether a line (trimmed) opens a block: it ends with `{`, `(` or `[`. */
-function opens(key: string): boolean {
+export function opens(key: string): boolean {
   const c = key.charCodeAt(key.length - 1);
   return c === 0x7b || c === 0x28 || c === 0x5b;
 }

@@ -49,6 +49,7 @@
  * than the sketch's part there has new ones (mayPass).
  */
 
+import { closes, opens } from './block-structure';
 import { likeness, tokens } from './line-likeness';
 
 /** A line that only opens or closes a block comment: half of a comment, not punctuation to drop. */
@@ -610,13 +611,13 @@ function pairClosers(
     for (let k = at + 1; k < lines.length; k++) {
       if (lines[k] === '') continue;
       if (indent[k] > indent[at]) continue;
-      return /^[)\]}]/.test(lines[k]) && !isCode(lines[k]) ? k : -1;
+      return closes(lines[k]) && !isCode(lines[k]) ? k : -1;
     }
     return -1;
   };
   for (let q = 0; q < sketch.length; q++) {
     const p = keeps[q];
-    if (p < 0 || !/[{([]$/.test(sketch[q])) continue;
+    if (p < 0 || !opens(sketch[q])) continue;
     const q2 = closerAfter(sketch, q, sketchIndents);
     const p2 = closerAfter(original, p, indents);
     if (q2 < 0 || p2 < 0 || sketch[q2] !== original[p2] || keeps[q2] >= 0 || keptAs[p2] >= 0) continue;
@@ -650,7 +651,7 @@ function pairLastLine(
 ): void {
   let q = sketch.length - 1;
   while (q >= 0 && sketch[q] === '') q--;
-  if (q < 0 || keeps[q] >= 0 || isCode(sketch[q]) || !/^[)\]}]/.test(sketch[q])) return;
+  if (q < 0 || keeps[q] >= 0 || isCode(sketch[q]) || !closes(sketch[q])) return;
   // Only a line that closes a block the sketch did not open (it ends a function shown in part).
   if (depths(sketch).before[q] > 0) return;
   for (const m of elisions) if (m > q) return;
@@ -734,11 +735,11 @@ function depths(lines: readonly string[]): { before: Int32Array; closedUnopened:
   let depth = 0;
   lines.forEach((key, n) => {
     before[n] = depth;
-    if (/^[)\]}]/.test(key)) {
+    if (closes(key)) {
       if (depth === 0) closedUnopened = true;
       depth = Math.max(0, depth - 1);
     }
-    if (/[{([]$/.test(key)) depth++;
+    if (opens(key)) depth++;
   });
   before[lines.length] = depth;
   return { before, closedUnopened };
