@@ -239,6 +239,35 @@ describe('line guard', () => {
     assert.equal(guard.choose(row({ '1': 5, '2': 3, x: 9 })), '2'.charCodeAt(0), 'a refused token does not count');
   });
 
+  it('chooses what checking every token of the row would choose, on the apply model\'s tokens', async () => {
+    const lm = await CausalLm.load(modelSourceFor('apply'));
+    const text = (id: number) => Buffer.from(lm.tokenBytes[id]).toString('latin1');
+    const original = 'export function area(r) {\n  const pi = 3.14;\n  return pi * r * r;\n}\n\nexport const unit = "m²";\n';
+    const updated = 'export function area(r) {\n  const pi = Math.PI;\n  return pi * r * r;\n}\n\nexport const unit = "m²";\n';
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 20 - 10;
+    for (const sketch of ['// ... existing code ...\n  return pi * r * r;\n}\n', '  const pi = Math.PI;\n// ... existing code ...\n']) {
+      const guard = new LineGuard({ original: original.split('\n'), sketch: sketch.split('\n') }, text, lm.special.eos, lm.specialIds);
+      const fresh = sketch.includes('Math.PI');
+      for (const next of lm.encode(fresh ? updated : original)) {
+        for (let n = 0; n < 2; n++) {
+          // Random scores: the best is rarely allowed, so the row is searched beyond its top few.
+          const row = Float32Array.from({ length: lm.vocabSize }, random);
+          let best = lm.special.eos;
+          for (let id = 0; id < row.length; id++) if (guard.allows(id) && (best === lm.special.eos || row[id] > row[best])) best = id;
+          const chosen = guard.choose(row);
+          if (!fresh) assert.equal(chosen, best, `after ${JSON.stringify(lm.decode([next]))}`);
+          else {
+            assert.ok(chosen === best || guard.allows(chosen), 'a new line\'s token is an allowed one');
+            assert.ok(row[chosen] >= row[best] - 4, 'and a close call');
+          }
+        }
+        assert.ok(guard.allows(next));
+        guard.push(next);
+      }
+    }
+  });
+
   it('works on the apply model\'s own token bytes, multi-byte characters included', async () => {
     const lm = await CausalLm.load(modelSourceFor('apply'));
     const text = (id: number) => Buffer.from(lm.tokenBytes[id]).toString('latin1');

@@ -29,6 +29,9 @@ import { replacedLines } from './replaced-lines';
 const FRESH_BIAS = 4;
 /** Candidates ranked by a partial selection before one pass over the whole row. */
 const TOP_CANDIDATES = 32;
+/** LineGuard.firstByte's flags. */
+const ALLOWED = 1;
+const FRESH = 2;
 
 export class LineGuard {
   /**
@@ -55,6 +58,12 @@ export class LineGuard {
   /** Blank lines in a row at most (the inputs' longest run), and how many end the output now. */
   private readonly maxBlankRun: number;
   private blankRun = 0;
+  /**
+   * Per first byte of a token: whether a token starting with it may be allowed next, and whether
+   * it may write new code (blanks and newlines always may). Read off the open shapes that go on
+   * from the unfinished line; made again once the output changes (null until needed).
+   */
+  private firstBytes: Uint8Array | null = null;
   /** Which lines the order of the two texts still allows (merge-order.ts). */
   private readonly order: MergeOrder;
   /** Blocks open in the output, when both texts keep to block-structure.ts's rule (else null). */
@@ -200,18 +209,16 @@ export class LineGuard {
       }
     }
     const last = text.slice(start);
+    // At a line start, the next line or the end may come.
+    if (last === '') return true;
     const whole = trimEnd(last);
     // A token that ended a line starts the next one: its prefix is checked against the lines that
     // may follow that one (the sorted lists hold those that may follow the output so far).
-    const opens = (prefix: string) => (start > 0 ? this.opensAfter(prefix, order, blocks, used) : this.isOpenPrefix(prefix));
-    // At a line start, the next line or the end may come.
-    if (last === '') return true;
+    if (start > 0 ? this.opensAfter(last, order, blocks, used) : this.isOpenPrefix(last)) return true;
     // Blanks alone: the indentation of a line to come, or a blank line (where one may come).
     if (whole === '') {
-      if (opens(last)) return true;
       return last.length <= this.maxBlankLine && blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0 && order.allows('') && blankKeepsEnd(order);
     }
-    if (opens(last)) return true;
     if (whole === last) return false;
     // Trailing blanks after a whole line are fine; the newline comes next.
     if (last.length - whole.length > this.maxTrailing) return false;
@@ -240,6 +247,7 @@ export class LineGuard {
     }
     if (start > 0) this.reopen();
     this.partial = text.slice(start);
+    this.firstBytes = null;
   }
 
   /**
@@ -249,7 +257,14 @@ export class LineGuard {
    */
   private reopen(): void {
     const open = new Map<string, boolean>();
-    const isOpen = (shape: string) => {
+    this.shapes = this.openShapes(this.allShapes, open);
+    this.fresh = this.openShapes(this.allFresh, open);
+  }
+
+  /** The shapes of `from` that may come next; `open` remembers the order's answer per line and indentation. */
+  private openShapes(from: readonly string[], open: Map<string, boolean>): string[] {
+    const shapes: string[] = [];
+    for (const shape of from) {
       const key = this.keyOf.get(shape)!;
       const indent = indentOf(shape);
       const at = `${indent.length}:${key}`;
@@ -258,10 +273,44 @@ export class LineGuard {
         yes = (this.left.get(key) ?? 0) > 0 && this.order.allows(key, indent.length);
         open.set(at, yes);
       }
-      return yes && fitsBlocks(this.blocks, indent, key);
+      if (yes && fitsBlocks(this.blocks, indent, key)) shapes.push(shape);
+    }
+    return shapes;
+  }
+
+  /**
+   * Whether a token may be allowed (ALLOWED) and may write new code (FRESH), judged by its first
+   * byte alone: a necessary condition, cheap enough to test every token of a row against. A
+   * token's first line, once written, is an open shape (or blank), so a first byte that is not a
+   * blank or a newline goes on the unfinished line towards one.
+   */
+  private firstByte(id: number): number {
+    const text = this.tokenText(id);
+    if (text === '' || id === this.eos) return ALLOWED | FRESH;
+    this.firstBytes ??= this.readFirstBytes();
+    return this.firstBytes[text.charCodeAt(0)];
+  }
+
+  private readFirstBytes(): Uint8Array {
+    const bytes = new Uint8Array(256);
+    for (const code of [10, 32, 9, 13, 12, 11]) bytes[code] = ALLOWED | FRESH;
+    const markNext = (shapes: readonly string[], flag: number) => {
+      const p = this.partial;
+      // Each byte that follows the unfinished line in some shape, found by jumping past it.
+      for (let at = lowerBound(shapes, p); at < shapes.length && shapes[at].startsWith(p); ) {
+        const shape = shapes[at];
+        if (shape.length === p.length) {
+          at++;
+          continue;
+        }
+        const code = shape.charCodeAt(p.length);
+        bytes[code] |= flag;
+        at = lowerBound(shapes, p + String.fromCharCode(code + 1));
+      }
     };
-    this.shapes = this.allShapes.filter(isOpen);
-    this.fresh = this.allFresh.filter(isOpen);
+    markNext(this.shapes, ALLOWED);
+    markNext(this.fresh, FRESH);
+    return bytes;
   }
 
   /** The line (trimmed) a written line is, if its shape is one allowed; blank lines are ''. */
@@ -277,12 +326,14 @@ export class LineGuard {
   choose(row: Float32Array): number {
     if (!this.fresh.length) return this.bestAllowed(row);
     const best = this.bestAllowed(row);
+    // A token that writes new code has the bias too, and none allowed scores above the best.
+    if (this.writesFresh(best)) return best;
     // Only tokens within FRESH_BIAS of the best allowed one can overtake it. Ties: the lower id.
     const floor = row[best] - FRESH_BIAS;
     let chosen = best;
-    let score = row[best] + (this.writesFresh(best) ? FRESH_BIAS : 0);
+    let score = row[best];
     for (let id = 0; id < row.length; id++) {
-      if (row[id] < floor || id === best) continue;
+      if (row[id] < floor || id === best || !(this.firstByte(id) & FRESH)) continue;
       const s = row[id] + (this.writesFresh(id) ? FRESH_BIAS : 0);
       if ((s > score || (s === score && id < chosen)) && this.allows(id)) {
         chosen = id;
@@ -298,11 +349,11 @@ export class LineGuard {
     if (this.allows(best)) return best;
     // The best few first (usually enough); then one pass over the row that checks only tokens
     // scoring above the best allowed one found so far. Ties go to the lower id, as in argmax.
-    for (const id of topIds(row, TOP_CANDIDATES)) if (this.allows(id)) return id;
+    for (const id of topIds(row, TOP_CANDIDATES)) if (this.firstByte(id) & ALLOWED && this.allows(id)) return id;
     let chosen = this.eos;
     let score = -Infinity;
     for (let id = 0; id < row.length; id++) {
-      if (row[id] > score && this.allows(id)) {
+      if (row[id] > score && this.firstByte(id) & ALLOWED && this.allows(id)) {
         chosen = id;
         score = row[id];
       }
