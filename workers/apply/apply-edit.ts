@@ -42,7 +42,14 @@ const OUTPUT_MARGIN_TOKENS = 64;
 export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<ApplyResult> {
   const started = performance.now();
   const { original, sketch } = validateApplyInput(request.original, request.sketch);
-  const windowCost = (o: string, s: string) => 2 * lm.encode(o).length + lm.encode(s).length + 4;
+  // Windows are measured, then encoded for the prompt: each text is encoded once.
+  const encoded = new Map<string, number[]>();
+  const encode = (text: string) => {
+    let ids = encoded.get(text);
+    if (!ids) encoded.set(text, (ids = lm.encode(text)));
+    return ids;
+  };
+  const windowCost = (o: string, s: string) => 2 * encode(o).length + encode(s).length + 4;
   const windows = planWindows(original, sketch, {
     fits: (o, s) => windowCost(o, s) <= APPLY_WINDOW_TOKENS,
     wholeFits: (o, s) => windowCost(o, s) <= WHOLE_FILE_TOKENS,
@@ -57,8 +64,8 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
   for (const w of windows) {
     done += original.slice(copiedUpTo, w.start);
     const before = original.slice(w.start, w.end);
-    const originalIds = lm.encode(before);
-    const sketchIds = lm.encode(w.sketch);
+    const originalIds = encode(before);
+    const sketchIds = encode(w.sketch);
     const prompt = [lm.special.original, ...originalIds, lm.special.sketch, ...sketchIds, lm.special.updated];
     const prefix = done;
     const lines = { original: before.split('\n'), sketch: w.sketch.split('\n'), repeated };
