@@ -214,6 +214,19 @@ describe('line guard', () => {
     write(charGuard('// Updated daily\na();\n', '// Updated daily\na();\nb();\n'), '// Updated daily\na();\nb();\n');
   });
 
+  it('tells how far a run of tokens goes before one it refuses, and stays where it was', () => {
+    const guard = charGuard('a();\nb();\nc();\n', 'a();\nB();\nc();\n');
+    write(guard, 'a();\n');
+    const ids = (text: string) => [...text].map((ch) => ch.charCodeAt(0));
+    // `b();` is the line the sketch rewrote; neither text has a line `// ...`.
+    assert.equal(guard.allowedRun(ids('B();\nc();\n')), 10);
+    assert.equal(guard.allowedRun(ids('b();\nc();\n')), 0);
+    assert.equal(guard.allowedRun(ids('B();\n// ...')), 5);
+    assert.equal(guard.allowedRun([]), 0);
+    write(guard, 'B();\nc();\n');
+    assert.ok(guard.allows(0), 'the runs tried left the guard as it was');
+  });
+
   it('chooses the highest-scoring allowed token, and handles tokens that span lines and multi-byte characters', () => {
     const guard = new LineGuard({ original: ['é = 1;', 'x = 2;'], sketch: [] }, (id) => ['<end>', toBytes('é'), ' = 1;\nx', ' = 2;', ' = 3;', '\n', 'zz'][id], 0, new Set());
     const row = (scores: number[]) => Float32Array.from(scores);

@@ -88,6 +88,41 @@ describe('draft source', () => {
     assert.deepEqual(new DraftSource([encode(original)]).propose(output, 3), []);
   });
 
+  it('reads on in a source\'s own tokens after re-aligning by characters, encoding only the rest of a token', () => {
+    const vocab = ['const', ' total', ' =', ' 1', ';', '\n', 'c', 'o', 'n', 's', 't', ' ', 'a', 'l', '=', '1'];
+    const encoded: string[] = [];
+    const encode = (text: string) => {
+      encoded.push(text);
+      const ids: number[] = [];
+      for (let at = 0; at < text.length; ) {
+        const word = vocab.filter((v) => text.startsWith(v, at)).sort((a, b) => b.length - a.length)[0];
+        ids.push(vocab.indexOf(word));
+        at += word.length;
+      }
+      return ids;
+    };
+    const original = 'const total = 1;\n';
+    const tokens = encode(original);
+    encoded.length = 0;
+    const drafts = new DraftSource([tokens], { texts: [original], tokenText: (i) => vocab[i], encode });
+    const id = (text: string) => vocab.indexOf(text);
+    assert.deepEqual(drafts.propose([...'const to'].map(id), 4), [id('t'), id('a'), id('l'), id(' =')]);
+    assert.deepEqual(encoded, ['tal'], 'only the rest of ` total` is encoded');
+    assert.deepEqual(drafts.propose([...'const total'].map(id), 2), [id(' ='), id(' 1')]);
+    assert.deepEqual(encoded, ['tal'], 'at a token boundary, nothing is');
+  });
+
+  it('offers each source\'s own best match as an alternative draft, without moving on', () => {
+    const original = [1, 2, 3, 4, 5, 6];
+    const sketch = [9, 2, 3, 7, 8];
+    const drafts = new DraftSource([original, sketch]);
+    assert.deepEqual(drafts.alternatives([2, 3], 2), [[4, 5], [7, 8]]);
+    assert.deepEqual(drafts.alternatives([5], 3), [[6]]);
+    assert.deepEqual(drafts.alternatives([], 3), []);
+    // The cursors did not move: the proposal reads on from the start as before.
+    assert.deepEqual(drafts.propose([1], 2), [2, 3]);
+  });
+
   it('prefers the longest match, and among equals the one reading on', () => {
     const original = [7, 1, 2, 9, 7, 1, 3, 9, 7, 1, 4];
     const drafts = new DraftSource([original]);

@@ -36,6 +36,11 @@ export class DraftSource {
 
   /** Per source text: the byte just after the last match by characters. */
   private readonly textCursor: number[];
+  /**
+   * Per source, where each of its tokens starts in its text (when the tokens spell the text), so
+   * a draft by characters reads on in the source's own tokens instead of encoding the text anew.
+   */
+  private readonly tokenStarts: (Map<number, number> | null)[];
 
   /** `sources` in order of preference (the original first, then the sketch). */
   constructor(
@@ -53,6 +58,16 @@ export class DraftSource {
     });
     this.cursor = sources.map(() => 0);
     this.textCursor = sources.map(() => 0);
+    this.tokenStarts = sources.map((tokens, s) => {
+      if (!text) return null;
+      const starts = new Map<number, number>();
+      let at = 0;
+      tokens.forEach((t, i) => {
+        starts.set(at, i);
+        at += text.tokenText(t).length;
+      });
+      return at === text.texts[s].length ? starts : null;
+    });
   }
 
   /**
@@ -75,6 +90,25 @@ export class DraftSource {
     if (!best) return [];
     this.cursor[best.source] = best.end;
     return this.sources[best.source].slice(best.end, best.end + k);
+  }
+
+  /**
+   * Other drafts for when the proposed one soon goes where the output may not: each source's own
+   * best match, and the text after the output's last bytes. Leaves the cursors as they are.
+   */
+  alternatives(output: readonly number[], k: number): number[][] {
+    if (k <= 0 || output.length === 0) return [];
+    const drafts: number[][] = [];
+    for (let s = 0; s < this.sources.length; s++) {
+      const found = this.longestMatch(s, output);
+      if (found) drafts.push(this.sources[s].slice(found.end, found.end + k));
+    }
+    if (this.text) {
+      const saved = this.textCursor.slice();
+      drafts.push(this.proposeByText(this.text, output, k));
+      saved.forEach((at, s) => (this.textCursor[s] = at));
+    }
+    return drafts.filter((d) => d.length > 0);
   }
 
   /** The encoding of the text after the longest run of the output's last bytes found in a source. */
@@ -100,10 +134,26 @@ export class DraftSource {
       }
       if (found) {
         this.textCursor[found.source] = found.end;
-        return text.encode(text.texts[found.source].slice(found.end, found.end + k * BYTES_PER_DRAFT_TOKEN)).slice(0, k);
+        return this.readOn(text, found.source, found.end, k);
       }
     }
     return [];
+  }
+
+  /**
+   * `k` tokens of source `s` from byte `at` of its text: the rest of the token `at` falls in,
+   * encoded, then the source's own tokens.
+   */
+  private readOn(text: DraftTexts, s: number, at: number, k: number): number[] {
+    const starts = this.tokenStarts[s];
+    const source = text.texts[s];
+    if (!starts) return text.encode(source.slice(at, at + k * BYTES_PER_DRAFT_TOKEN)).slice(0, k);
+    let next = at;
+    while (next < source.length && !starts.has(next)) next++;
+    const head = next > at ? text.encode(source.slice(at, next)) : [];
+    const i = starts.get(next);
+    const rest = i === undefined ? [] : this.sources[s].slice(i, i + k);
+    return head.concat(rest).slice(0, k);
   }
 
   /** The longest suffix of `output` (up to MAX_NGRAM) in source `s`, as the position after it. */

@@ -49,7 +49,7 @@ export class LineGuard {
   /** Each shape's line (trimmed). */
   private readonly keyOf = new Map<string, string>();
   /** How many more times each line may be written. */
-  private readonly left = new Map<string, number>();
+  private left = new Map<string, number>();
   /** The output's unfinished last line, as bytes. */
   private partial = '';
   /** Longest run of blanks after a line, and longest line of blanks alone: as long as in the inputs. */
@@ -65,9 +65,9 @@ export class LineGuard {
    */
   private firstBytes: Uint8Array | null = null;
   /** Which lines the order of the two texts still allows (merge-order.ts). */
-  private readonly order: MergeOrder;
+  private order: MergeOrder;
   /** Blocks open in the output, when both texts keep to block-structure.ts's rule (else null). */
-  private readonly blocks: BlockStructure | null;
+  private blocks: BlockStructure | null;
 
   /**
    * @param texts the lines of the original and of the sketch (elision markers are left out here),
@@ -229,6 +229,22 @@ export class LineGuard {
       order.allows(key, indentOf(whole).length) &&
       fitsBlocks(blocks, indentOf(whole), key)
     );
+  }
+
+  /**
+   * How many of `ids`, written in turn from here, the guard allows: a draft is cut there, since
+   * no token after a refused one can be accepted (the guard's state is left as it was).
+   */
+  allowedRun(ids: readonly number[]): number {
+    const copy = Object.assign(Object.create(LineGuard.prototype) as LineGuard, this);
+    copy.left = new Map(this.left);
+    copy.order = this.order.clone();
+    copy.blocks = this.blocks?.clone() ?? null;
+    for (let i = 0; i < ids.length; i++) {
+      if (!copy.allows(ids[i])) return i;
+      copy.push(ids[i]);
+    }
+    return ids.length;
   }
 
   /** Records that `id` was written. */

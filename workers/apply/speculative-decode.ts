@@ -6,7 +6,8 @@
  * the prediction after the run is the next pending token. The cache is rewound to the accepted
  * tokens (without copying; KvCache.rewind). With no draft (plain mode) it is ordinary greedy
  * decoding, one token per pass. A draft accepted whole doubles the next one (long unchanged runs
- * take few passes); a rejection brings it back to the base length.
+ * take few passes); a rejection brings it back to the base length. Under a line guard, a draft
+ * ends before the first token the guard refuses, since no token after it could be accepted.
  */
 import { AbortedError, argmax, type CausalLm } from '../runtime/causal-lm';
 import { DraftSource, type DraftTexts } from './draft-source';
@@ -68,7 +69,7 @@ export async function decodeApply(
     if (opts.signal?.aborted) throw new AbortedError();
     out.push(pending);
     guard?.push(pending);
-    const draft = source.propose(out, Math.min(k, limit - out.length, room - out.length - 1)).filter((t) => !lm.specialIds.has(t));
+    const draft = draftFor(source, out, Math.min(k, limit - out.length, room - out.length - 1), guard, lm.specialIds);
     const feed = [pending, ...draft];
     const pass = await lm.forward(feed, cache, opts.signal);
     forwardPasses++;
@@ -88,4 +89,25 @@ export async function decodeApply(
   // The guard gives the end token when nothing it allows is left: a dead end, not a finished file.
   if (guard && !guard.allows(lm.special.eos)) return { tokens: out, forwardPasses, finished: false, stuck: true };
   return { tokens: out, forwardPasses, finished: true };
+}
+
+/**
+ * The draft to verify after `out`: the source's proposal, up to the first token the guard
+ * refuses; where the guard cuts it short, the source's alternative the guard lets go furthest
+ * (the proposal read on into lines the output may not have, such as an elision marker or an
+ * original line the sketch rewrote, where another source's text goes on).
+ */
+function draftFor(source: DraftSource, out: readonly number[], k: number, guard: LineGuard | undefined, special: ReadonlySet<number>): number[] {
+  const usable = (tokens: number[]) => tokens.filter((t) => !special.has(t));
+  let draft = usable(source.propose(out, k));
+  if (!guard) return draft;
+  let run = guard.allowedRun(draft);
+  if (run < draft.length) {
+    for (const alternative of source.alternatives(out, k)) {
+      const tokens = usable(alternative);
+      const n = guard.allowedRun(tokens);
+      if (n > run) [draft, run] = [tokens, n];
+    }
+  }
+  return draft.slice(0, run);
 }
