@@ -5,9 +5,10 @@
  * tokens equal to those predictions is exactly what token-by-token decoding would produce, and
  * the prediction after the run is the next pending token. The cache is rewound to the accepted
  * tokens (without copying; KvCache.rewind). With no draft (plain mode) it is ordinary greedy
- * decoding, one token per pass. A draft accepted whole doubles the next one (long unchanged runs
- * take few passes); a rejection brings it back to the base length. Under a line guard, a draft
- * ends before the first token the guard refuses, since no token after it could be accepted.
+ * decoding, one token per pass. Under a line guard, a draft ends before the first token the
+ * guard refuses, since no token after it could be accepted. A draft accepted whole (cut short by
+ * the guard or not) doubles the next one's length (long unchanged runs take few passes); a
+ * rejection brings it back to the base length.
  */
 import { AbortedError, argmax, type CausalLm } from '../runtime/causal-lm';
 import { DraftSource, type DraftTexts } from './draft-source';
@@ -81,7 +82,7 @@ export async function decodeApply(
       accepted++;
       next = pick(lm.row(pass.logits, accepted));
     }
-    k = accepted === draft.length && draft.length === k ? Math.min(2 * k, longest) : base;
+    k = accepted === draft.length && draft.length > 0 ? Math.min(2 * k, longest) : base;
     pending = next;
     cache = accepted < draft.length ? pass.cache.rewind(cache.length + 1 + accepted) : pass.cache;
     opts.onTokens?.(out);
