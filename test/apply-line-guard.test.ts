@@ -227,6 +227,27 @@ describe('line guard', () => {
     assert.ok(guard.allows(0), 'the runs tried left the guard as it was');
   });
 
+  it('rules out lines for the next line only, where decoding went back from a dead end', () => {
+    // No sketch lines: any of the original's lines, in order, may be written.
+    const guard = new LineGuard({ original: ['a();', 'ab();', '', 'b();'], sketch: [] }, (id) => String.fromCharCode(id), 0, new Set([1]));
+    assert.ok(guard.atLineStart());
+    guard.ban(new Set(['a();']));
+    assert.ok(guard.allows('a'.charCodeAt(0)), '`ab();` still may come');
+    write(guard, 'a');
+    assert.ok(!guard.allows(';'.charCodeAt(0)) && !guard.allows('('.charCodeAt(0)), 'not `a();`');
+    write(guard, 'b();\n');
+    assert.ok(guard.atLineStart());
+    const copy = guard.clone();
+    copy.ban(new Set(['', 'b();']));
+    assert.ok(!copy.allows('\n'.charCodeAt(0)) && !copy.allows('b'.charCodeAt(0)), 'no blank line, no `b();`');
+    assert.ok(guard.allows('\n'.charCodeAt(0)) && guard.allows('b'.charCodeAt(0)), 'the copy\'s bans are its own');
+    write(guard, 'b();\n');
+    const ids = (text: string) => [...text].map((ch) => ch.charCodeAt(0));
+    assert.equal(guard.firstLine(ids('  x();  \ny')), '  x();');
+    assert.equal(guard.firstLine(ids('  \n')), '');
+    assert.equal(guard.firstLine(ids('x()')), null);
+  });
+
   it('chooses the highest-scoring allowed token, and handles tokens that span lines and multi-byte characters', () => {
     const guard = new LineGuard({ original: ['é = 1;', 'x = 2;'], sketch: [] }, (id) => ['<end>', toBytes('é'), ' = 1;\nx', ' = 2;', ' = 3;', '\n', 'zz'][id], 0, new Set());
     const row = (scores: number[]) => Float32Array.from(scores);

@@ -103,7 +103,37 @@ describe('apply model', () => {
     const guard = new LineGuard({ original: ['a();'], sketch: ['b();'] }, (id) => Buffer.from(lm.tokenBytes[id]).toString('latin1'), lm.special.eos, blocked);
     const prompt = [lm.special.original, ...lm.encode('a();\n'), lm.special.sketch, ...lm.encode('b();\n'), lm.special.updated];
     const decoded = await decodeApply(lm, prompt, [[]], { guard, maxTokens: 20 });
-    assert.deepEqual(decoded, { tokens: [], forwardPasses: 1, finished: false, stuck: true });
+    assert.deepEqual(decoded, { tokens: [], forwardPasses: 1, finished: false, stuck: true, backtracks: 0 });
+  });
+
+  it('goes back from a dead end of the guard and writes another line there, speculative or plain', async () => {
+    // Where the real guard meets a dead end depends on what the model writes; this one has one
+    // for certain: after a first line `a();`, nothing may follow.
+    const text = (id: number) => Buffer.from(lm.tokenBytes[id]).toString('latin1');
+    class DeadEndAfterA extends LineGuard {
+      written = '';
+      override allows(id: number): boolean {
+        return !this.written.startsWith('a();\n') && super.allows(id);
+      }
+      override push(id: number): void {
+        super.push(id);
+        this.written += text(id);
+      }
+    }
+    // No sketch lines: any of the original's lines, in order, may be written.
+    const prompt = [lm.special.original, ...lm.encode('a();\nb();\n'), lm.special.sketch, lm.special.updated];
+    const outcomes = [];
+    for (const plain of [false, true]) {
+      const guard = new DeadEndAfterA({ original: ['a();', 'b();'], sketch: [] }, text, lm.special.eos, lm.specialIds);
+      const streamed: string[] = [];
+      const decoded = await decodeApply(lm, prompt, [lm.encode('a();\nb();\n')], { guard, plain, maxTokens: 20, onTokens: (t) => streamed.push(lm.decode([...t])) });
+      const output = lm.decode(decoded.tokens);
+      assert.ok(streamed.every((s) => output.startsWith(s)), 'what streamed is never taken back');
+      outcomes.push({ output, finished: decoded.finished, backtracks: decoded.backtracks });
+    }
+    // The model copies `a();` first, meets the dead end, and goes back: the line it writes instead is the next one.
+    assert.deepEqual(outcomes[0], { output: 'b();\n', finished: true, backtracks: 1 });
+    assert.deepEqual(outcomes[1], outcomes[0]);
   });
 
   it('reads a prompt computing only its last logits, and they equal a full pass\'s last row', async () => {

@@ -64,6 +64,8 @@ export class LineGuard {
    * from the unfinished line; made again once the output changes (null until needed).
    */
   private firstBytes: Uint8Array | null = null;
+  /** Lines the next line may not be (where decoding went back from a dead end), as shapes; '' a blank line. */
+  private banned: ReadonlySet<string> | null = null;
   /** Which lines the order of the two texts still allows (merge-order.ts). */
   private order: MergeOrder;
   /** Blocks open in the output, when both texts keep to block-structure.ts's rule (else null). */
@@ -189,6 +191,7 @@ export class LineGuard {
       const raw = text.slice(start, nl);
       const line = this.lineKey(raw);
       if (line === undefined) return false;
+      if (start === 0 && this.banned?.has(trimEnd(raw))) return false;
       const indent = indentOf(raw);
       blankRun = line === '' ? blankRun + 1 : 0;
       if (blankRun > this.maxBlankRun) return false;
@@ -215,11 +218,12 @@ export class LineGuard {
     // A token that ended a line starts the next one: its prefix is checked against the lines that
     // may follow that one (the sorted lists hold those that may follow the output so far).
     if (start > 0 ? this.opensAfter(last, order, blocks, used) : this.isOpenPrefix(last)) return true;
+    const banned = start === 0 && this.banned?.has(whole);
     // Blanks alone: the indentation of a line to come, or a blank line (where one may come).
     if (whole === '') {
-      return last.length <= this.maxBlankLine && blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0 && order.allows('') && blankKeepsEnd(order);
+      return !banned && last.length <= this.maxBlankLine && blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0 && order.allows('') && blankKeepsEnd(order);
     }
-    if (whole === last) return false;
+    if (whole === last || banned) return false;
     // Trailing blanks after a whole line are fine; the newline comes next.
     if (last.length - whole.length > this.maxTrailing) return false;
     const key = this.keyOf.get(whole);
@@ -236,15 +240,46 @@ export class LineGuard {
    * no token after a refused one can be accepted (the guard's state is left as it was).
    */
   allowedRun(ids: readonly number[]): number {
-    const copy = Object.assign(Object.create(LineGuard.prototype) as LineGuard, this);
-    copy.left = new Map(this.left);
-    copy.order = this.order.clone();
-    copy.blocks = this.blocks?.clone() ?? null;
+    const copy = this.clone();
     for (let i = 0; i < ids.length; i++) {
       if (!copy.allows(ids[i])) return i;
       copy.push(ids[i]);
     }
     return ids.length;
+  }
+
+  /** A guard in this one's state that goes on on its own. */
+  clone(): LineGuard {
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(this) as object) as LineGuard, this);
+    copy.left = new Map(this.left);
+    copy.order = this.order.clone();
+    copy.blocks = this.blocks?.clone() ?? null;
+    return copy;
+  }
+
+  /** Whether the output ends where a line starts. */
+  atLineStart(): boolean {
+    return this.partial === '';
+  }
+
+  /**
+   * The first line `ids` write from a line start, as a shape ('' for a blank line), or null if
+   * they do not finish one.
+   */
+  firstLine(ids: readonly number[]): string | null {
+    let text = '';
+    for (const id of ids) {
+      text += this.tokenText(id);
+      const nl = text.indexOf('\n');
+      if (nl >= 0) return trimEnd(text.slice(0, nl));
+    }
+    return null;
+  }
+
+  /** At a line start: the line written next may not be any of `lines` (shapes, as firstLine gives them). */
+  ban(lines: ReadonlySet<string>): void {
+    this.banned = lines;
+    this.firstBytes = null;
   }
 
   /** Records that `id` was written. */
@@ -261,7 +296,10 @@ export class LineGuard {
       if (this.blocks && line !== '') this.blocks.push(indentOf(raw), line);
       start = nl + 1;
     }
-    if (start > 0) this.reopen();
+    if (start > 0) {
+      this.reopen();
+      this.banned = null;
+    }
     this.partial = text.slice(start);
     this.firstBytes = null;
   }
@@ -405,8 +443,11 @@ export class LineGuard {
 
   /** Whether some shape that may still be written starts with `prefix` (`keys`: open shapes only). */
   private isOpenPrefix(prefix: string, keys = this.shapes): boolean {
-    const at = lowerBound(keys, prefix);
-    return at < keys.length && keys[at].startsWith(prefix);
+    const banned = this.banned;
+    for (let at = lowerBound(keys, prefix); at < keys.length && keys[at].startsWith(prefix); at++) {
+      if (!banned?.has(keys[at])) return true;
+    }
+    return false;
   }
 }
 

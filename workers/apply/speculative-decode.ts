@@ -9,6 +9,12 @@
  * guard refuses, since no token after it could be accepted. A draft accepted whole (cut short by
  * the guard or not) doubles the next one's length (long unchanged runs take few passes); a
  * rejection brings it back to the base length.
+ *
+ * The guard can lead into a dead end: a line after which it allows nothing, not even the end.
+ * Decoding then goes back to where that line started (the guard as it was there, the cache
+ * rewound) and writes another line there, one the model ranks lower; a line that led nowhere is
+ * ruled out at that place. It goes back at most BACKTRACK_LINES lines, so only the output before
+ * them streams: what has streamed is never taken back. Both modes go back alike.
  */
 import { AbortedError, argmax, type CausalLm } from '../runtime/causal-lm';
 import { DraftSource, type DraftTexts } from './draft-source';
@@ -36,12 +42,18 @@ export interface DecodeApplyResult {
   forwardPasses: number;
   /** False when maxTokens was reached before the end token, or the guard allowed nothing more. */
   finished: boolean;
-  /** The guard allowed no token and not the end either (finished is false). */
+  /** The guard allowed no token and not the end either, even after going back (finished is false). */
   stuck?: boolean;
+  /** Dead ends decoding went back from (each rules out the last line it wrote there). */
+  backtracks?: number;
 }
 
 export const DEFAULT_DRAFT_TOKENS = 32;
 export const DEFAULT_MAX_DRAFT_TOKENS = 128;
+/** Dead ends of the guard decoding goes back from, at most, before it gives up. */
+const MAX_BACKTRACKS = 16;
+/** Line starts kept to go back to; the output streams only up to the earliest of them. */
+const BACKTRACK_LINES = 4;
 
 /** Rows of prompt per forward pass while reading the prompt. */
 const PREFILL_CHUNK = 512;
@@ -56,8 +68,8 @@ export async function decodeApply(
   const base = opts.plain ? 0 : (opts.draftTokens ?? DEFAULT_DRAFT_TOKENS);
   const longest = Math.max(base, opts.maxDraftTokens ?? DEFAULT_MAX_DRAFT_TOKENS);
   let k = base;
-  const guard = opts.guard;
-  const pick = guard ? (row: Float32Array) => guard.choose(row) : argmax;
+  let guard = opts.guard;
+  const pick = (row: Float32Array) => (guard ? guard.choose(row) : argmax(row));
   const pre = await lm.prefill(prompt, lm.emptyCache(), opts.signal, PREFILL_CHUNK);
   let forwardPasses = Math.ceil(prompt.length / PREFILL_CHUNK);
   let cache = pre.cache;
@@ -65,11 +77,48 @@ export async function decodeApply(
   const out: number[] = [];
   const room = lm.maxPositions - prompt.length;
   const limit = Math.min(opts.maxTokens, room);
-  while (pending !== lm.special.eos) {
-    if (out.length >= limit) return { tokens: out, forwardPasses, finished: false };
+  // The last few line starts, with the guard as it was there: where a dead end goes back to.
+  const starts: LineStart[] = guard ? [{ at: 0, guard: guard.clone(), banned: new Set() }] : [];
+  let backtracks = 0;
+  const write = (token: number) => {
+    out.push(token);
+    if (!guard) return;
+    guard.push(token);
+    if (!guard.atLineStart()) return;
+    starts.push({ at: out.length, guard: guard.clone(), banned: new Set() });
+    if (starts.length > BACKTRACK_LINES + 1) starts.shift();
+  };
+  // The output that no going back can change (all of it once decoding ends).
+  const settled = () => (guard ? out.slice(0, starts[0].at) : out);
+  for (;;) {
+    // A cancel that came during the last pass still cancels: no result.
     if (opts.signal?.aborted) throw new AbortedError();
-    out.push(pending);
-    guard?.push(pending);
+    if (pending === lm.special.eos) {
+      // The guard gives the end token when nothing it allows is left: a dead end, not a finished
+      // file. Decoding goes back to the start of the last line it wrote and writes another.
+      if (!guard || guard.allows(lm.special.eos)) break;
+      const back = backtracks < MAX_BACKTRACKS ? lastWhole(starts, out, guard) : undefined;
+      if (!back) return { tokens: out, forwardPasses, finished: false, stuck: true, backtracks };
+      backtracks++;
+      back.banned.add(guard.firstLine(out.slice(back.at))!);
+      starts.length = starts.indexOf(back) + 1;
+      out.length = back.at;
+      guard = back.guard.clone();
+      guard.ban(back.banned);
+      cache = cache.rewind(prompt.length + Math.max(0, back.at - 1));
+      let row = pre.lastLogits;
+      if (back.at > 0) {
+        const pass = await lm.forward([out[back.at - 1]], cache, opts.signal);
+        forwardPasses++;
+        cache = pass.cache;
+        row = lm.row(pass.logits, 0);
+      }
+      pending = pick(row);
+      k = base;
+      continue;
+    }
+    if (out.length >= limit) return { tokens: out, forwardPasses, finished: false, backtracks };
+    write(pending);
     const draft = draftFor(source, out, Math.min(k, limit - out.length, room - out.length - 1), guard, lm.specialIds);
     const feed = [pending, ...draft];
     const pass = await lm.forward(feed, cache, opts.signal);
@@ -77,19 +126,32 @@ export async function decodeApply(
     let accepted = 0;
     let next = pick(lm.row(pass.logits, 0));
     while (accepted < draft.length && next === draft[accepted]) {
-      out.push(next);
-      guard?.push(next);
+      write(next);
       accepted++;
       next = pick(lm.row(pass.logits, accepted));
     }
     k = accepted === draft.length && draft.length > 0 ? Math.min(2 * k, longest) : base;
     pending = next;
     cache = accepted < draft.length ? pass.cache.rewind(cache.length + 1 + accepted) : pass.cache;
-    opts.onTokens?.(out);
+    opts.onTokens?.(settled());
   }
-  // The guard gives the end token when nothing it allows is left: a dead end, not a finished file.
-  if (guard && !guard.allows(lm.special.eos)) return { tokens: out, forwardPasses, finished: false, stuck: true };
-  return { tokens: out, forwardPasses, finished: true };
+  opts.onTokens?.(out);
+  return { tokens: out, forwardPasses, finished: true, backtracks };
+}
+
+/** A line start of the output: the guard there, and the lines a dead end ruled out there. */
+interface LineStart {
+  at: number;
+  guard: LineGuard;
+  banned: Set<string>;
+}
+
+/** The last line start before the output's end whose line the output finished, if one is kept. */
+function lastWhole(starts: readonly LineStart[], out: readonly number[], guard: LineGuard): LineStart | undefined {
+  for (let i = starts.length - 1; i >= 0; i--) {
+    if (starts[i].at < out.length && guard.firstLine(out.slice(starts[i].at)) !== null) return starts[i];
+  }
+  return undefined;
 }
 
 /**
