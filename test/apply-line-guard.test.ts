@@ -243,9 +243,22 @@ describe('line guard', () => {
     assert.ok(guard.allows('\n'.charCodeAt(0)) && guard.allows('b'.charCodeAt(0)), 'the copy\'s bans are its own');
     write(guard, 'b();\n');
     const ids = (text: string) => [...text].map((ch) => ch.charCodeAt(0));
-    assert.equal(guard.firstLine(ids('  x();  \ny')), '  x();');
-    assert.equal(guard.firstLine(ids('  \n')), '');
-    assert.equal(guard.firstLine(ids('x()')), null);
+    assert.equal(guard.nextLine(ids('  x();  \ny')), '  x();');
+    assert.equal(guard.nextLine(ids('  \n')), '');
+    assert.equal(guard.nextLine(ids('x()')), null);
+    // From inside a line, the next line is the one after it; so is the line a ban rules out.
+    const inside = new LineGuard({ original: ['a();', 'ab();', 'b();'], sketch: [] }, (id) => String.fromCharCode(id), 0, new Set([1]));
+    write(inside, 'a()');
+    assert.ok(!inside.atLineStart() && inside.endsLine('\n'.charCodeAt(0)) && !inside.endsLine(';'.charCodeAt(0)));
+    assert.equal(inside.nextLine(ids(';\nab();\nb')), 'ab();');
+    inside.ban(new Set(['ab();']));
+    write(inside, ';\n');
+    assert.ok(!inside.allows('a'.charCodeAt(0)), 'not `ab();` on the line after');
+    write(inside, 'b();\n');
+    const after = new LineGuard({ original: ['a();', 'ab();', 'b();'], sketch: [] }, (id) => String.fromCharCode(id), 0, new Set([1]));
+    write(after, 'a()');
+    after.ban(new Set(['a();']));
+    assert.ok(after.allows(';'.charCodeAt(0)), 'the unfinished line is not the one ruled out');
   });
 
   it('chooses the highest-scoring allowed token, and handles tokens that span lines and multi-byte characters', () => {

@@ -64,8 +64,12 @@ export class LineGuard {
    * from the unfinished line; made again once the output changes (null until needed).
    */
   private firstBytes: Uint8Array | null = null;
-  /** Lines the next line may not be (where decoding went back from a dead end), as shapes; '' a blank line. */
+  /**
+   * Lines a line to come may not be (where decoding went back from a dead end), as shapes ('' a
+   * blank line): the unfinished line (`banAt` 0) or the one after it (1).
+   */
   private banned: ReadonlySet<string> | null = null;
+  private banAt = 0;
   /** Which lines the order of the two texts still allows (merge-order.ts). */
   private order: MergeOrder;
   /** Blocks open in the output, when both texts keep to block-structure.ts's rule (else null). */
@@ -187,11 +191,12 @@ export class LineGuard {
     let order = this.order;
     let blocks = this.blocks;
     let blankRun = this.blankRun;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+    let lineNo = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start), lineNo++) {
       const raw = text.slice(start, nl);
       const line = this.lineKey(raw);
       if (line === undefined) return false;
-      if (start === 0 && this.banned?.has(trimEnd(raw))) return false;
+      if (lineNo === this.banAt && this.banned?.has(trimEnd(raw))) return false;
       const indent = indentOf(raw);
       blankRun = line === '' ? blankRun + 1 : 0;
       if (blankRun > this.maxBlankRun) return false;
@@ -217,8 +222,9 @@ export class LineGuard {
     const whole = trimEnd(last);
     // A token that ended a line starts the next one: its prefix is checked against the lines that
     // may follow that one (the sorted lists hold those that may follow the output so far).
-    if (start > 0 ? this.opensAfter(last, order, blocks, used) : this.isOpenPrefix(last)) return true;
-    const banned = start === 0 && this.banned?.has(whole);
+    const bans = lineNo === this.banAt ? this.banned : null;
+    if (start > 0 ? this.opensAfter(last, order, blocks, used, bans) : this.isOpenPrefix(last, this.shapes, bans)) return true;
+    const banned = bans?.has(whole);
     // Blanks alone: the indentation of a line to come, or a blank line (where one may come).
     if (whole === '') {
       return !banned && last.length <= this.maxBlankLine && blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0 && order.allows('') && blankKeepsEnd(order);
@@ -263,22 +269,29 @@ export class LineGuard {
   }
 
   /**
-   * The first line `ids` write from a line start, as a shape ('' for a blank line), or null if
-   * they do not finish one.
+   * The first line `ids` write whole from here (from a line start, or, written from inside a
+   * line, the line after it), as a shape ('' for a blank line), or null if they finish none.
    */
-  firstLine(ids: readonly number[]): string | null {
+  nextLine(ids: readonly number[], insideLine = !this.atLineStart()): string | null {
     let text = '';
     for (const id of ids) {
       text += this.tokenText(id);
-      const nl = text.indexOf('\n');
-      if (nl >= 0) return trimEnd(text.slice(0, nl));
+      const first = text.indexOf('\n');
+      const nl = insideLine ? text.indexOf('\n', first + 1) : first;
+      if (first >= 0 && nl >= 0) return trimEnd(text.slice(insideLine ? first + 1 : 0, nl));
     }
     return null;
   }
 
-  /** At a line start: the line written next may not be any of `lines` (shapes, as firstLine gives them). */
+  /** Whether writing `id` ends a line (and starts another within it). */
+  endsLine(id: number): boolean {
+    return this.tokenText(id).includes('\n');
+  }
+
+  /** The next line written whole from here (as nextLine reads it) may not be any of `lines`. */
   ban(lines: ReadonlySet<string>): void {
     this.banned = lines;
+    this.banAt = this.atLineStart() ? 0 : 1;
     this.firstBytes = null;
   }
 
@@ -298,7 +311,12 @@ export class LineGuard {
     }
     if (start > 0) {
       this.reopen();
-      this.banned = null;
+      if (this.banned) {
+        // The lines the token ended move the banned one nearer, or past it.
+        const ended = text.split('\n').length - 1;
+        if (ended > this.banAt) this.banned = null;
+        else this.banAt -= ended;
+      }
     }
     this.partial = text.slice(start);
     this.firstBytes = null;
@@ -431,9 +449,10 @@ export class LineGuard {
    * Whether some line that may come next, once the token's lines are written (`order` and
    * `blocks` after them, `used` their counts), starts with `prefix`.
    */
-  private opensAfter(prefix: string, order: MergeOrder, blocks: BlockStructure | null, used: Map<string, number> | null): boolean {
+  private opensAfter(prefix: string, order: MergeOrder, blocks: BlockStructure | null, used: Map<string, number> | null, banned: ReadonlySet<string> | null): boolean {
     for (let at = lowerBound(this.allShapes, prefix); at < this.allShapes.length && this.allShapes[at].startsWith(prefix); at++) {
       const shape = this.allShapes[at];
+      if (banned?.has(shape)) continue;
       const key = this.keyOf.get(shape)!;
       const indent = indentOf(shape);
       if ((this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key, indent.length) && fitsBlocks(blocks, indent, key)) return true;
@@ -442,8 +461,7 @@ export class LineGuard {
   }
 
   /** Whether some shape that may still be written starts with `prefix` (`keys`: open shapes only). */
-  private isOpenPrefix(prefix: string, keys = this.shapes): boolean {
-    const banned = this.banned;
+  private isOpenPrefix(prefix: string, keys = this.shapes, banned: ReadonlySet<string> | null = null): boolean {
     for (let at = lowerBound(keys, prefix); at < keys.length && keys[at].startsWith(prefix); at++) {
       if (!banned?.has(keys[at])) return true;
     }

@@ -11,10 +11,11 @@
  * rejection brings it back to the base length.
  *
  * The guard can lead into a dead end: a line after which it allows nothing, not even the end.
- * Decoding then goes back to where that line started (the guard as it was there, the cache
- * rewound) and writes another line there, one the model ranks lower; a line that led nowhere is
- * ruled out at that place. It goes back at most BACKTRACK_LINES lines, so only the output before
- * them streams: what has streamed is never taken back. Both modes go back alike.
+ * Decoding then goes back to where that line started (before the token it starts in, with the
+ * guard as it was there and the cache rewound) and writes another line there, one the model
+ * ranks lower; a line that led nowhere is ruled out at that place. It goes back at most
+ * BACKTRACK_LINES lines, so only the output before them streams: what has streamed is never
+ * taken back. Both modes go back alike.
  */
 import { AbortedError, argmax, type CausalLm } from '../runtime/causal-lm';
 import { DraftSource, type DraftTexts } from './draft-source';
@@ -77,19 +78,21 @@ export async function decodeApply(
   const out: number[] = [];
   const room = lm.maxPositions - prompt.length;
   const limit = Math.min(opts.maxTokens, room);
-  // The last few line starts, with the guard as it was there: where a dead end goes back to.
-  const starts: LineStart[] = guard ? [{ at: 0, guard: guard.clone(), banned: new Set() }] : [];
+  // Where the last few lines started (at a line start, or before the token a line starts in),
+  // with the guard as it was there: where a dead end goes back to.
+  const starts: LineStart[] = [];
   let backtracks = 0;
   const write = (token: number) => {
+    // (After going back, the start gone back to is already the last one kept.)
+    if (guard && (guard.atLineStart() || guard.endsLine(token)) && starts[starts.length - 1]?.at !== out.length) {
+      starts.push({ at: out.length, inside: !guard.atLineStart(), guard: guard.clone(), banned: new Set() });
+      if (starts.length > BACKTRACK_LINES + 1) starts.shift();
+    }
     out.push(token);
-    if (!guard) return;
-    guard.push(token);
-    if (!guard.atLineStart()) return;
-    starts.push({ at: out.length, guard: guard.clone(), banned: new Set() });
-    if (starts.length > BACKTRACK_LINES + 1) starts.shift();
+    guard?.push(token);
   };
   // The output that no going back can change (all of it once decoding ends).
-  const settled = () => (guard ? out.slice(0, starts[0].at) : out);
+  const settled = () => (guard ? out.slice(0, starts.length ? starts[0].at : 0) : out);
   for (;;) {
     // A cancel that came during the last pass still cancels: no result.
     if (opts.signal?.aborted) throw new AbortedError();
@@ -100,7 +103,7 @@ export async function decodeApply(
       const back = backtracks < MAX_BACKTRACKS ? lastWhole(starts, out, guard) : undefined;
       if (!back) return { tokens: out, forwardPasses, finished: false, stuck: true, backtracks };
       backtracks++;
-      back.banned.add(guard.firstLine(out.slice(back.at))!);
+      back.banned.add(guard.nextLine(out.slice(back.at), back.inside)!);
       starts.length = starts.indexOf(back) + 1;
       out.length = back.at;
       guard = back.guard.clone();
@@ -139,17 +142,21 @@ export async function decodeApply(
   return { tokens: out, forwardPasses, finished: true, backtracks };
 }
 
-/** A line start of the output: the guard there, and the lines a dead end ruled out there. */
+/**
+ * Where a line of the output starts: at `at`, or (`inside`) after the newline of the token at
+ * `at`; the guard before that token, and the lines a dead end ruled out there.
+ */
 interface LineStart {
   at: number;
+  inside: boolean;
   guard: LineGuard;
   banned: Set<string>;
 }
 
-/** The last line start before the output's end whose line the output finished, if one is kept. */
+/** The last line start kept whose line the output finished. */
 function lastWhole(starts: readonly LineStart[], out: readonly number[], guard: LineGuard): LineStart | undefined {
   for (let i = starts.length - 1; i >= 0; i--) {
-    if (starts[i].at < out.length && guard.firstLine(out.slice(starts[i].at)) !== null) return starts[i];
+    if (starts[i].at < out.length && guard.nextLine(out.slice(starts[i].at), starts[i].inside) !== null) return starts[i];
   }
   return undefined;
 }
