@@ -245,4 +245,35 @@ describe('apply windows', () => {
     const wide = 'export function step1(value) {\n  changed();\nexport function step190(value) {\n';
     assert.throws(() => planWindows(original, wide, budget()), /spans too much/);
   });
+
+  it('cuts a window longer than the model was trained on at lines the original and sketch share, least indented first', () => {
+    const original = longFile(12);
+    // The sketch adds a long function after step3 and keeps the rest: the window is the whole file.
+    const added = Array.from({ length: 30 }, (_, i) => `  total += ${i};\n`).join('');
+    const sketch = original.replace('export function step4(value) {\n', `export function extra(total) {\n${added}  return total;\n}\n\nexport function step4(value) {\n`);
+    // Share: original + sketch + the longer of the two, in characters, out of 2,400.
+    const trainedShare = (o: string, s: string) => (o.length + s.length + Math.max(o.length, s.length)) / 2400;
+    const whole = { fits: () => true, wholeFits: () => true };
+    assert.ok(trainedShare(original, sketch) > 1);
+    assert.deepEqual(planWindows(original, sketch, whole), [{ start: 0, end: original.length, sketch }]);
+    const pieces = planWindows(original, sketch, { ...whole, trainedShare });
+    assert.ok(pieces.length >= 2, JSON.stringify(pieces));
+    // The pieces follow on from each other over the whole file and the whole sketch.
+    assert.equal(pieces[0].start, 0);
+    assert.equal(pieces[pieces.length - 1].end, original.length);
+    for (let i = 1; i < pieces.length; i++) assert.equal(pieces[i].start, pieces[i - 1].end);
+    assert.equal(pieces.map((p) => p.sketch).join(''), sketch);
+    for (const p of pieces) {
+      const o = original.slice(p.start, p.end);
+      assert.ok(trainedShare(o, p.sketch) <= 1, `${o.length} + ${p.sketch.length}`);
+      // Each later piece begins at a line both share, between functions (not indented).
+      if (p.start > 0) {
+        const line = o.slice(0, o.indexOf('\n') + 1);
+        assert.ok(p.sketch.startsWith(line) && line.startsWith('export function'), line);
+      }
+    }
+    // A window with no line to share stays whole.
+    const other = Array.from({ length: 40 }, (_, i) => `const other${i} = ${i};\n`).join('');
+    assert.deepEqual(planWindows(original, other, { ...whole, trainedShare }), [{ start: 0, end: original.length, sketch: other }]);
+  });
 });

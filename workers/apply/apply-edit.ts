@@ -28,8 +28,13 @@ export interface ApplyResult {
   forwardPasses: number;
 }
 
-/** Prompt + output tokens of one window: within what the apply model was trained on. */
+/** Prompt + output tokens of one window at most: a little past what the apply model was trained on. */
 export const APPLY_WINDOW_TOKENS = 1792;
+/**
+ * Prompt + output tokens of the apply model's longest training examples. Past them it writes
+ * worse and slower (words spelt in pieces no draft predicts), so longer windows are cut in pieces.
+ */
+export const TRAINED_TOKENS = 1536;
 /**
  * A sketch with elision markers rewrites the whole file at once only below this cost; above it,
  * the model rewrites the places the sketch anchors to, which it gets right more often. Chosen on
@@ -50,9 +55,25 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     return ids;
   };
   const windowCost = (o: string, s: string) => 2 * encode(o).length + encode(s).length + 4;
+  // Pieces of windows are measured line by line (each line encoded once): close to the whole.
+  const lineTokens = new Map<string, number>();
+  const tokensOf = (text: string) => {
+    let n = 0;
+    for (const line of text.split(/(?<=\n)/)) {
+      let t = lineTokens.get(line);
+      if (t === undefined) lineTokens.set(line, (t = lm.encode(line).length));
+      n += t;
+    }
+    return n;
+  };
   const windows = planWindows(original, sketch, {
     fits: (o, s) => windowCost(o, s) <= APPLY_WINDOW_TOKENS,
     wholeFits: (o, s) => windowCost(o, s) <= WHOLE_FILE_TOKENS,
+    // The output is about as long as the longer of the two.
+    trainedShare: (o, s) => {
+      const [a, b] = [tokensOf(o), tokensOf(s)];
+      return (a + b + Math.max(a, b) + 4) / TRAINED_TOKENS;
+    },
   });
   // In a window, a line the file has elsewhere too is not one the window keeps once.
   const windowed = windows.some((w) => w.end - w.start < original.length);

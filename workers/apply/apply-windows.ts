@@ -34,6 +34,11 @@ export interface WindowBudget {
   fits: (original: string, sketch: string) => boolean;
   /** Whether a sketch that elides code is applied to the whole file at once. */
   wholeFits: (original: string, sketch: string) => boolean;
+  /**
+   * How much of the length the model was trained on one window takes (prompt and the output it
+   * may write); a window above 1 is cut in pieces where it can be (`cutWindow`).
+   */
+  trainedShare?: (original: string, sketch: string) => number;
 }
 
 /**
@@ -44,12 +49,11 @@ export interface WindowBudget {
  */
 export function planWindows(original: string, sketch: string, budget: WindowBudget): ApplyWindow[] {
   const { fits } = budget;
-  if (hasElisionMarkers(sketch) ? budget.wholeFits(original, sketch) : fits(original, sketch)) {
-    return [{ start: 0, end: original.length, sketch }];
-  }
   const fileLines = original.split(/(?<=\n)/);
   const offsets = [0];
   for (const l of fileLines) offsets.push(offsets[offsets.length - 1] + l.length);
+  const whole = () => cutWindow(fileLines, offsets, { from: 0, to: fileLines.length, lines: sketch.split(/(?<=\n)/) }, budget);
+  if (hasElisionMarkers(sketch) ? budget.wholeFits(original, sketch) : fits(original, sketch)) return whole();
   /** How often each anchor line occurs in the file. */
   const occurrences = new Map<string, number>();
   for (const l of fileLines) if (isAnchorLine(l)) occurrences.set(l.trim(), (occurrences.get(l.trim()) ?? 0) + 1);
@@ -86,7 +90,7 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   close(null);
   if (!segments.some((s) => s.span)) {
     // Only new code: the model finds its place in the whole file, if the file fits.
-    if (fits(original, sketch)) return [{ start: 0, end: original.length, sketch }];
+    if (fits(original, sketch)) return whole();
     throw new ApplyInputError('the sketch shares no line with this file, and the file is too long to rewrite whole; add a few unchanged lines around the change');
   }
 
@@ -134,15 +138,78 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
     const first = windows[0];
     if (!isElisionMarker(shown[0]) && merged[0].lead > 0) edge(first, 0, first.to);
   }
-  return windows.map((w) => {
+  return windows.flatMap((w) => {
     // A marker shared by two parts appears once.
     const lines = w.lines.filter((l, i) => !(isElisionMarker(l) && i > 0 && isElisionMarker(w.lines[i - 1])));
-    const window = { start: offsets[w.from], end: offsets[w.to], sketch: lines.join('') };
-    if (!fits(original.slice(window.start, window.end), window.sketch)) {
+    if (!fits(original.slice(offsets[w.from], offsets[w.to]), lines.join(''))) {
       throw new ApplyInputError('one part of this edit spans too much of a long file to apply at once; split the sketch into smaller changes');
     }
-    return window;
+    return cutWindow(fileLines, offsets, { from: w.from, to: w.to, lines }, budget);
   });
+}
+
+/** A piece that takes at least this share of the trained length may end at any shared line. */
+const FULL_PIECE_SHARE = 0.5;
+
+/**
+ * A window longer than the model was trained on, cut in pieces that are not: each piece but the
+ * first begins at a line the original and the sketch share (the longest common run of lines,
+ * in order), so the pieces' outputs follow on from each other. Each piece is made as long as
+ * fits, preferring to begin where the shared line is least indented (between blocks rather than
+ * inside one). A window that cannot be cut so stays whole.
+ */
+function cutWindow(fileLines: string[], offsets: number[], w: { from: number; to: number; lines: string[] }, budget: WindowBudget): ApplyWindow[] {
+  const share = budget.trainedShare;
+  const at = (from: number, to: number, sketch: string[]) => ({ start: offsets[from], end: offsets[to], sketch: sketch.join('') });
+  const o = fileLines.slice(w.from, w.to);
+  const s = w.lines;
+  const text = (from: number, to: number, lines: string[]) => lines.slice(from, to).join('');
+  if (!share || share(o.join(''), s.join('')) <= 1) return [at(w.from, w.to, s)];
+  const shared = sharedLines(o, s);
+  const pieces: ApplyWindow[] = [];
+  let [i0, k0] = [0, 0];
+  while (share(text(i0, o.length, o), text(k0, s.length, s)) > 1) {
+    let best: { i: number; k: number; indent: number; full: boolean } | null = null;
+    for (const [i, k] of shared) {
+      if (i <= i0 || k <= k0) continue;
+      const used = share(text(i0, i, o), text(k0, k, s));
+      if (used > 1) break;
+      const candidate = { i, k, indent: o[i].length - o[i].trimStart().length, full: used >= FULL_PIECE_SHARE };
+      if (!best || (candidate.full && !best.full) || (candidate.full === best.full && candidate.indent <= best.indent)) best = candidate;
+    }
+    if (!best) break;
+    pieces.push(at(w.from + i0, w.from + best.i, s.slice(k0, best.k)));
+    [i0, k0] = [best.i, best.k];
+  }
+  if (!pieces.length) return [at(w.from, w.to, s)];
+  pieces.push(at(w.from + i0, w.to, s.slice(k0)));
+  return pieces;
+}
+
+/**
+ * The lines of `o` and `s` paired by their longest common subsequence (lines compared without
+ * trailing whitespace; only anchor lines pair), as [index in o, index in s] in order.
+ */
+function sharedLines(o: string[], s: string[]): [number, number][] {
+  const key = (l: string) => (isAnchorLine(l) ? l.trimEnd() : null);
+  const ok = o.map(key);
+  const sk = s.map(key);
+  const cols = s.length + 1;
+  // Suffix lengths: run[i][k] is the LCS of o[i..] and s[k..].
+  const run = new Int32Array((o.length + 1) * cols);
+  for (let i = o.length - 1; i >= 0; i--) {
+    for (let k = s.length - 1; k >= 0; k--) {
+      run[i * cols + k] = ok[i] !== null && ok[i] === sk[k] ? run[(i + 1) * cols + k + 1] + 1 : Math.max(run[(i + 1) * cols + k], run[i * cols + k + 1]);
+    }
+  }
+  const pairs: [number, number][] = [];
+  let [i, k] = [0, 0];
+  while (i < o.length && k < s.length) {
+    if (ok[i] !== null && ok[i] === sk[k]) pairs.push([i++, k++]);
+    else if (run[(i + 1) * cols + k] >= run[i * cols + k + 1]) i++;
+    else k++;
+  }
+  return pairs;
 }
 
 /** File lines skipped inside one part of the sketch (deleted or rewritten) cost this per line. */
