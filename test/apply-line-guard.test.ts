@@ -95,6 +95,29 @@ describe('line guard', () => {
     write(spaced, 'c();\n');
   });
 
+  it('splits no two lines both texts keep together with a blank line', () => {
+    // The sketch adds `power` after `divide`, with a blank line before it; `add` it elides.
+    const original = 'class C {\n  add(n) {\n    this.r += n;\n    return this;\n  }\n\n  divide(n) {\n    this.r /= n;\n    return this;\n  }\n}\n';
+    const sketch = '// ... existing code ...\n\n  divide(n) {\n    this.r /= n;\n    return this;\n  }\n\n  power(e) {\n    this.r **= e;\n    return this;\n  }\n\n// ... rest of code ...\n';
+    const guard = charGuard(original, sketch);
+    write(guard, 'class C {\n  add(n) {\n    this.r += n;\n');
+    // A blank line may come here as the sketch's (it ends the elided stretch), but no line that
+    // follows a blank line in either text may come after it: `return this;` may not.
+    const split = guard.clone();
+    write(split, '\n');
+    assert.ok(!split.allows(' '.charCodeAt(0)) && !split.allows(0), 'no line of `add` after a blank line');
+    write(guard, '    return this;\n  }\n\n  divide(n) {\n    this.r /= n;\n    return this;\n  }\n');
+    // After a blank line: the lines that follow one in a text (or follow a marker, or start one).
+    write(guard, '\n');
+    assert.ok(guard.allows(' '.charCodeAt(0)) && !guard.allows('}'.charCodeAt(0)), '`power` may follow the blank line; the class\'s `}` may not');
+    write(guard, '  power(e) {\n    this.r **= e;\n    return this;\n  }\n}\n');
+    assert.ok(guard.allows(0));
+    // A snippet's first line may follow a blank line: a snippet may go anywhere.
+    const methods = (body: string) => ['e', 'f', 'g', 'h', 'k'].map((m) => `  ${m}() {\n${m === 'g' ? body : `    ${m}();\n`}  }\n`).join('\n');
+    const snippet = charGuard(`class A {\n${methods('    y();\n')}}\n`, '  /**\n   * G.\n   */\n  g() {\n    x();\n  }\n');
+    write(snippet, `class A {\n${methods('    x();\n').replace('  g() {', '  /**\n   * G.\n   */\n  g() {')}}\n`);
+  });
+
   it('reads the newline that ends a text as the end of its last line, not a blank line after it', () => {
     // The sketch (the whole new file) ends with a newline; the original has no blank line there.
     const guard = charGuard('a();\nb();\nc();', 'a();\nx();\n');

@@ -6,8 +6,9 @@
  * lets greedy decoding choose only tokens that keep the output such a file; among those, the model
  * still chooses every token. It stops the model copying elision markers, writing lines neither
  * text has, repeating a block, going back to a block it has passed, and closing a block at the
- * wrong depth or one it never opened. Close calls lean towards the sketch's new
- * lines (FRESH_BIAS).
+ * wrong depth or one it never opened. A blank line comes only before a line that follows one in
+ * either text, so it never splits lines both texts keep together. Close calls lean towards the
+ * sketch's new lines (FRESH_BIAS).
  *
  * Lines are compared without their leading and trailing whitespace; a line's indentation is one
  * it has in either text, or the sketch's shifted the way its kept lines are (a snippet pasted at
@@ -58,6 +59,12 @@ export class LineGuard {
   /** Blank lines in a row at most (the inputs' longest run), and how many end the output now. */
   private readonly maxBlankRun: number;
   private blankRun = 0;
+  /**
+   * Lines that follow a blank line (or an elision marker, which may end with one, or nothing) in either text:
+   * only these may follow a blank line in the output, so no blank line splits what both texts
+   * keep together.
+   */
+  private readonly afterBlank = new Set<string>();
   /**
    * Per first byte of a token: whether a token starting with it may be allowed next, and whether
    * it may write new code (blanks and newlines always may). Read off the open shapes that go on
@@ -159,6 +166,10 @@ export class LineGuard {
     this.maxTrailing = trailing;
     this.maxBlankLine = blankLine;
     this.maxBlankRun = Math.max(1, longestBlankRun(original), longestBlankRun(sketch));
+    for (const [lines, keys, marked] of [[original, originalKeys, new Set<number>()], [sketch, sketchKeys, elisions]] as const) {
+      // A text's first line may follow anything: a window starts inside a file, a snippet anywhere.
+      for (let i = 0; i < lines.length; i++) if (keys[i] !== '' && (i === 0 || keys[i - 1] === '' || marked.has(i))) this.afterBlank.add(keys[i]);
+    }
     this.shapes = this.allShapes;
     this.fresh = this.allFresh;
     this.reopen();
@@ -174,7 +185,7 @@ export class LineGuard {
       if (this.endsWithNewline) return false;
       const key = this.keyOf.get(last);
       const indent = indentOf(last);
-      if (key === undefined || (this.left.get(key) ?? 0) <= 0 || !this.order.allows(key, indent.length) || !fitsBlocks(this.blocks, indent, key)) return false;
+      if (key === undefined || !this.mayFollow(this.blankRun, key) || (this.left.get(key) ?? 0) <= 0 || !this.order.allows(key, indent.length) || !fitsBlocks(this.blocks, indent, key)) return false;
       // The unfinished last line is the file's last: the end as it stands once it is written.
       const order = this.order.clone();
       order.push(key, indent.length);
@@ -198,6 +209,7 @@ export class LineGuard {
       if (line === undefined) return false;
       if (lineNo === this.banAt && this.banned?.has(trimEnd(raw))) return false;
       const indent = indentOf(raw);
+      if (!this.mayFollow(blankRun, line)) return false;
       blankRun = line === '' ? blankRun + 1 : 0;
       if (blankRun > this.maxBlankRun) return false;
       const already = used?.get(line) ?? 0;
@@ -223,7 +235,7 @@ export class LineGuard {
     // A token that ended a line starts the next one: its prefix is checked against the lines that
     // may follow that one (the sorted lists hold those that may follow the output so far).
     const bans = lineNo === this.banAt ? this.banned : null;
-    if (start > 0 ? this.opensAfter(last, order, blocks, used, bans) : this.isOpenPrefix(last, this.shapes, bans)) return true;
+    if (start > 0 ? this.opensAfter(last, order, blocks, used, bans, blankRun) : this.isOpenPrefix(last, this.shapes, bans)) return true;
     const banned = bans?.has(whole);
     // Blanks alone: the indentation of a line to come, or a blank line (where one may come).
     if (whole === '') {
@@ -235,6 +247,7 @@ export class LineGuard {
     const key = this.keyOf.get(whole);
     return (
       key !== undefined &&
+      this.mayFollow(blankRun, key) &&
       (this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 &&
       order.allows(key, indentOf(whole).length) &&
       fitsBlocks(blocks, indentOf(whole), key)
@@ -338,6 +351,7 @@ export class LineGuard {
     const shapes: string[] = [];
     for (const shape of from) {
       const key = this.keyOf.get(shape)!;
+      if (!this.mayFollow(this.blankRun, key)) continue;
       const indent = indentOf(shape);
       const at = `${indent.length}:${key}`;
       let yes = open.get(at);
@@ -449,15 +463,21 @@ export class LineGuard {
    * Whether some line that may come next, once the token's lines are written (`order` and
    * `blocks` after them, `used` their counts), starts with `prefix`.
    */
-  private opensAfter(prefix: string, order: MergeOrder, blocks: BlockStructure | null, used: Map<string, number> | null, banned: ReadonlySet<string> | null): boolean {
+  private opensAfter(prefix: string, order: MergeOrder, blocks: BlockStructure | null, used: Map<string, number> | null, banned: ReadonlySet<string> | null, blankRun: number): boolean {
     for (let at = lowerBound(this.allShapes, prefix); at < this.allShapes.length && this.allShapes[at].startsWith(prefix); at++) {
       const shape = this.allShapes[at];
       if (banned?.has(shape)) continue;
       const key = this.keyOf.get(shape)!;
+      if (!this.mayFollow(blankRun, key)) continue;
       const indent = indentOf(shape);
       if ((this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key, indent.length) && fitsBlocks(blocks, indent, key)) return true;
     }
     return false;
+  }
+
+  /** Whether line `key` may come after `blankRun` blank lines. */
+  private mayFollow(blankRun: number, key: string): boolean {
+    return blankRun === 0 || key === '' || this.afterBlank.has(key);
   }
 
   /** Whether some shape that may still be written starts with `prefix` (`keys`: open shapes only). */
