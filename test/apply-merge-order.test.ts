@@ -399,6 +399,25 @@ describe('merge order', () => {
     write(order, 'x();\nbreak;\na();\nbreak;\nb();');
   });
 
+  it('ends a marker\'s stretch at the run of lines the sketch shows after the marker, where the original has that run once', () => {
+    // The window's end: a test's last lines, then its closers. The sketch elides the test and adds
+    // one after it.
+    const text = '  t.after(end)\n  const instance = pino(transport)\n  assert.deepEqual(result, {\n    pid\n  })\n})';
+    const original = lines(`  const transport = pino.transport({\n  })\n${text}`);
+    const indents = [2, 2, 2, 2, 2, 4, 2, 0];
+    const sketch = lines('  })\n})\n\ntest(more)\n})');
+    const sketchIndents = [2, 0, 0, 0, 0];
+    // Markers before the sketch and after it.
+    const order = new MergeOrder(original, sketch, new Set([0, 5]), { indents, sketchIndents });
+    // `  })` then `})` stand in a row once in the original, at its end: they are the lines kept there.
+    assert.deepEqual(order.pairs(), [[6, 0], [7, 1]]);
+    write(order, '  const transport = pino.transport({\n  })\n  t.after(end)');
+    assert.ok(!order.allows('})'), 'the stretch does not end at the first `})` it meets');
+    write(order, '  const instance = pino(transport)\n  assert.deepEqual(result, {\n    pid\n  })\n})\n\ntest(more)\n})');
+    // Not where the run stands more than once: `})` alone there pairs nowhere.
+    assert.deepEqual(new MergeOrder(lines('  })\n})\n  })\n})'), lines('  })\n})\nnext()'), new Set([0]), { indents: [2, 0, 2, 0], sketchIndents: [2, 0, 0] }).pairs(), []);
+  });
+
   it('writes a new line that rewrites an original line in that line\'s place', () => {
     const original = lines('a();\nif (x) {\nold(1);\n}\nb();');
     const free = new MergeOrder(original, lines('new(1);'), new Set([0, 1]));

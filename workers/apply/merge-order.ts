@@ -22,7 +22,8 @@
  * each text, where the two texts' order agrees (a longest common subsequence of such lines), is
  * the original's line kept: writing it moves a reading on in both; so is a line of code that
  * repeats, where it stands next to a kept line in both texts, and the line that closes a block a
- * kept line opens, where the sketch shows that block to its end. Between two kept lines with no
+ * kept line opens, where the sketch shows that block to its end; so are the lines right after a
+ * marker that the original has in a row in one place only (pairRunsAfterMarkers). Between two kept lines with no
  * marker between them, the sketch shows the whole stretch: the original's other lines there are
  * deleted or rewritten, and are not written.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
@@ -164,6 +165,9 @@ export class MergeOrder {
       pairClosers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
     }
     pairLastLine(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
+    if (layout.indents && layout.sketchIndents) {
+      pairRunsAfterMarkers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
+    }
     this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
     // Required: the sketch's code, and its comments after its first line of code (a chat model's
     // note about the change comes first; comments among the code are part of it).
@@ -661,6 +665,56 @@ function pairLastLine(
   for (let k = p + 1; k < original.length; k++) if (keptAs[k] >= 0) return;
   keptAs[p] = q;
   keeps[q] = p;
+}
+
+/**
+ * Where a marker's stretch ends: the sketch's lines right after a marker, unpaired, that the
+ * original has in a row at the same indentation, at two lines or more, in one place only between
+ * the kept lines around them (`  })` then `})`: bare punctuation that pairs nowhere alone), are the
+ * original's lines there, kept. The stretch then runs up to them, rather than ending at the first
+ * `})` the output meets, and the sketch's copies are not lines to write again.
+ */
+function pairRunsAfterMarkers(
+  original: readonly string[],
+  sketch: readonly string[],
+  keptAs: Int32Array,
+  keeps: Int32Array,
+  elisions: ReadonlySet<number>,
+  indents: readonly number[],
+  sketchIndents: readonly number[],
+): void {
+  const same = (p: number, q: number) => original[p] !== '' && original[p] === sketch[q] && indents[p] === sketchIndents[q] && keptAs[p] < 0 && keeps[q] < 0;
+  for (const q of [...elisions].sort((x, y) => x - y)) {
+    if (q >= sketch.length || keeps[q] >= 0) continue;
+    // The original's lines between the kept lines before and after the run.
+    let from = 0;
+    for (let k = q - 1; k >= 0; k--) if (keeps[k] >= 0) {
+      from = keeps[k] + 1;
+      break;
+    }
+    let to = original.length;
+    for (let k = q; k < sketch.length; k++) if (keeps[k] >= 0) {
+      to = keeps[k];
+      break;
+    }
+    let best = -1;
+    let length = 0;
+    let others = 0;
+    for (let p = from; p < to; p++) {
+      let n = 0;
+      while (p + n < to && q + n < sketch.length && (n === 0 || !elisions.has(q + n)) && same(p + n, q + n)) n++;
+      if (n < 2) continue;
+      if (n > length) {
+        if (best >= 0) others++;
+        [best, length] = [p, n];
+      } else others++;
+    }
+    if (best < 0 || others > 0) continue;
+    for (let n = 0; n < length; n++) {
+      keptAs[best + n] = q + n;
+      keeps[q + n] = best + n;
+    }
+  }
 }
 
 /**
