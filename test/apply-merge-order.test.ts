@@ -418,6 +418,18 @@ describe('merge order', () => {
     assert.deepEqual(new MergeOrder(lines('  })\n})\n  })\n})'), lines('  })\n})\nnext()'), new Set([0]), { indents: [2, 0, 2, 0], sketchIndents: [2, 0, 0] }).pairs(), []);
   });
 
+  it('anchors a snippet of closers around one changed line by the runs of them the original has once', () => {
+    const original = lines('      },\n      { connection, check: false }\n    );\n  }\n\n  other() {\n    f();\n  }\n}');
+    const indents = [6, 6, 4, 2, 0, 2, 4, 2, 0];
+    const sketch = lines('      },\n      { connection, check }\n    );\n  }');
+    const sketchIndents = [6, 6, 4, 2];
+    // `    );` then `  }` stands once in a row; `      },` alone is one line, not a run.
+    assert.deepEqual(new MergeOrder(original, sketch, new Set(), { indents, sketchIndents }).pairs(), [[2, 2], [3, 3]]);
+    // In a window of a file that holds both lines elsewhere too, the run may be that other copy.
+    const window = new MergeOrder(original, sketch, new Set(), { indents, sketchIndents, repeated: new Set([');', '}']) });
+    assert.deepEqual(window.pairs(), []);
+  });
+
   it('writes a new line that rewrites an original line in that line\'s place', () => {
     const original = lines('a();\nif (x) {\nold(1);\n}\nb();');
     const free = new MergeOrder(original, lines('new(1);'), new Set([0, 1]));

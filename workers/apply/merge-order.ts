@@ -23,7 +23,7 @@
  * the original's line kept: writing it moves a reading on in both; so is a line of code that
  * repeats, where it stands next to a kept line in both texts, and the line that closes a block a
  * kept line opens, where the sketch shows that block to its end; so are the lines right after a
- * marker that the original has in a row in one place only (pairRunsAfterMarkers). Between two kept lines with no
+ * marker that the original has in a row in one place only (pairRuns). Between two kept lines with no
  * marker between them, the sketch shows the whole stretch: the original's other lines there are
  * deleted or rewritten, and are not written.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
@@ -166,7 +166,7 @@ export class MergeOrder {
     }
     pairLastLine(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
     if (layout.indents && layout.sketchIndents) {
-      pairRunsAfterMarkers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
+      pairRuns(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents, layout.repeated ?? new Set());
     }
     this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
     // Required: the sketch's code, and its comments after its first line of code (a chat model's
@@ -674,7 +674,7 @@ function pairLastLine(
  * original's lines there, kept. The stretch then runs up to them, rather than ending at the first
  * `})` the output meets, and the sketch's copies are not lines to write again.
  */
-function pairRunsAfterMarkers(
+function pairRuns(
   original: readonly string[],
   sketch: readonly string[],
   keptAs: Int32Array,
@@ -682,10 +682,11 @@ function pairRunsAfterMarkers(
   elisions: ReadonlySet<number>,
   indents: readonly number[],
   sketchIndents: readonly number[],
+  repeated: ReadonlySet<string>,
 ): void {
   const same = (p: number, q: number) => original[p] !== '' && original[p] === sketch[q] && indents[p] === sketchIndents[q] && keptAs[p] < 0 && keeps[q] < 0;
-  for (const q of [...elisions].sort((x, y) => x - y)) {
-    if (q >= sketch.length || keeps[q] >= 0) continue;
+  for (let q = 0; q < sketch.length; q++) {
+    if (keeps[q] >= 0) continue;
     // The original's lines between the kept lines before and after the run.
     let from = 0;
     for (let k = q - 1; k >= 0; k--) if (keeps[k] >= 0) {
@@ -703,7 +704,8 @@ function pairRunsAfterMarkers(
     for (let p = from; p < to; p++) {
       let n = 0;
       while (p + n < to && q + n < sketch.length && (n === 0 || !elisions.has(q + n)) && same(p + n, q + n)) n++;
-      if (n < 2) continue;
+      // In a window, a run of lines the file holds elsewhere too may be that other copy.
+      if (n < 2 || original.slice(p, p + n).every((l) => repeated.has(l))) continue;
       if (n > length) {
         if (best >= 0) others++;
         [best, length] = [p, n];
@@ -714,6 +716,7 @@ function pairRunsAfterMarkers(
       keptAs[best + n] = q + n;
       keeps[q + n] = best + n;
     }
+    q += length - 1;
   }
 }
 
