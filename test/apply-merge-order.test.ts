@@ -150,6 +150,14 @@ describe('merge order', () => {
     write(doc, 'a();\nold(1);');
     assert.ok(!doc.allows('* Runs it.'), 'the comment keeps its first line');
     write(doc, '/**\n* Runs it.\n*/\nrun();');
+    // Nor is a doc comment's line of a bare `*` (the blank line between its paragraphs): here after
+    // a snippet whose end stands in the middle of the file (a marker implied there).
+    const docFile = lines('init() {\nthis.adapter = x;\n}\n/**\n* Registers.\n*\n* @example\n*/\nuse(fn) {\nthis.fns.push(fn);\n}\nrun() {\nreturn 1;\n}\nstop() {\nreturn 2;\n}');
+    const layout = { indents: [4, 8, 4, 4, 5, 5, 5, 5, 4, 8, 4, 4, 8, 4, 4, 8, 4], sketchIndents: [8, 8, 4] };
+    const star = new MergeOrder(docFile, lines('this.adapter = x;\nPromise.resolve(y);\n}'), new Set(), layout);
+    write(star, 'init() {\nthis.adapter = x;\nPromise.resolve(y);\n}\n/**\n* Registers.');
+    assert.ok(!star.allows('* @example'), 'the comment keeps its `*` line');
+    write(star, '*\n* @example\n*/\nuse(fn) {');
     // The blank line between the new code and the original's lines after it stays.
     const spaced = new MergeOrder(lines('if (a) {\nold(1);\n}\n\nnext();\nlast();'), lines('if (a) {\nold(2);\n}\nlast();'), new Set([3]));
     write(spaced, 'if (a) {\nold(2);\n}');

@@ -53,8 +53,8 @@
 import { closes, opens } from './block-structure';
 import { likeness, tokens } from './line-likeness';
 
-/** A line that only opens or closes a block comment: half of a comment, not punctuation to drop. */
-const COMMENT_EDGE = /^(?:\/\*+|\*+\/)$/;
+/** A line that only opens or closes a block comment, or a doc comment's bare `*`: part of a comment, not punctuation to drop. */
+const COMMENT_EDGE = /^(?:\/\*+|\*+\/|\*)$/;
 
 /** A line that opens a block: a function's or a class's first line, `if (...) {`, `key: [`. */
 const OPENS = /[{([:]$/;
