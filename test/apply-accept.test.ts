@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { Chunk } from '@codemirror/merge';
 import { EditorState, Text, type ChangeSet } from '@codemirror/state';
 import { acceptedChanges, applyAcceptTracking, planAccept, startTracking } from '../components/editor/apply-accept';
+import { reviewDiff } from '../components/editor/review-diff';
 import { StreamAlignment } from '../components/editor/apply-stream';
 import { runSeed, seededRandom } from './support/random';
 
@@ -21,7 +22,7 @@ function tracked(doc: string, original: string): EditorState {
   return state.update({ effects: startTracking(state, original) }).state;
 }
 
-/** The review side: its original (with accepted chunks) and the proposal. */
+/** The review side: its original (with accepted chunks) and the proposal, diffed as the review view does. */
 class Review {
   original: Text;
   readonly proposed: Text;
@@ -30,7 +31,7 @@ class Review {
     this.proposed = Text.of(proposed.split('\n'));
   }
   chunks(): readonly Chunk[] {
-    return Chunk.build(this.original, this.proposed);
+    return Chunk.build(this.original, this.proposed, { override: reviewDiff });
   }
   /** The change accepting chunk `i`; call `accepted` once the editor took it. */
   change(i: number): ChangeSet {
@@ -131,6 +132,60 @@ describe('accepting apply chunks', () => {
         state = accept(state, review, review.change(Math.floor(random() * chunks.length)));
       }
       assert.equal(state.doc.toString(), 'X' + output, `seed ${seed}, round ${round}`);
+    }
+  });
+});
+
+describe('the review\'s diff', () => {
+  /** `a` with the changes made: what the diff says `b` is. */
+  const applied = (a: string, b: string) => {
+    let text = '';
+    let at = 0;
+    for (const c of reviewDiff(a, b)) {
+      text += a.slice(at, c.fromA) + b.slice(c.fromB, c.toB);
+      at = c.toA;
+    }
+    return text + a.slice(at);
+  };
+
+  it('goes by lines: a block rewritten into more or fewer lines is its whole lines out and in', () => {
+    const a = '// Mock the database service\nvi.mock("./database-service");\n\ndescribe("UserService", () => {\n';
+    const b = 'import { EmailService } from "./email-service";\n\n// Mock the services\nvi.mock("./database-service");\nvi.mock("./email-service");\n\ndescribe("UserService", () => {\n';
+    const changes = reviewDiff(a, b);
+    assert.equal(applied(a, b), b);
+    for (const c of changes) {
+      // Each starts and ends at a line boundary, or marks words inside lines rewritten one for one.
+      const whole = (text: string, from: number, to: number) => (from === 0 || text[from - 1] === '\n') && (to === from || text[to - 1] === '\n');
+      const words = !a.slice(c.fromA, c.toA).includes('\n') && !b.slice(c.fromB, c.toB).includes('\n');
+      assert.ok((whole(a, c.fromA, c.toA) && whole(b, c.fromB, c.toB)) || words, JSON.stringify([a.slice(c.fromA, c.toA), b.slice(c.fromB, c.toB)]));
+    }
+    assert.deepEqual(
+      changes.map((c) => [a.slice(c.fromA, c.toA), b.slice(c.fromB, c.toB)]),
+      [
+        ['// Mock the database service\n', 'import { EmailService } from "./email-service";\n\n// Mock the services\n'],
+        ['', 'vi.mock("./email-service");\n'],
+      ],
+    );
+    // Lines rewritten one for one show the words that changed.
+    const renamed = reviewDiff('const userName = data.name;\nreturn userName;\n', 'const clientName = data.name;\nreturn clientName;\n');
+    assert.deepEqual(renamed.map((c) => [c.fromA, c.toA, c.fromB, c.toB]), [[6, 14, 6, 16], [35, 43, 37, 47]]);
+  });
+
+  it('gives the output back on random edits', () => {
+    const seed = runSeed();
+    const random = seededRandom(seed);
+    for (let round = 0; round < 60; round++) {
+      const lines = Array.from({ length: 1 + Math.floor(random() * 20) }, (_, i) => `  value${i} = ${Math.floor(random() * 5)};`);
+      const out = lines.flatMap((line) => {
+        const r = random();
+        if (r < 0.15) return [];
+        if (r < 0.3) return [line.replace('=', '+=')];
+        if (r < 0.4) return [line, `  added${Math.floor(random() * 9)}();`, ''];
+        return [line];
+      });
+      const end = () => (random() < 0.5 ? '\n' : '');
+      const [a, b] = [lines.join('\n') + end(), out.join('\n') + end()];
+      assert.equal(applied(a, b), b, `seed ${seed}, round ${round}`);
     }
   });
 });

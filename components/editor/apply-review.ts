@@ -10,6 +10,7 @@
  *   When no chunk is left the review closes.
  */
 import { getChunks, getOriginalDoc, unifiedMergeView, updateOriginalDoc } from '@codemirror/merge';
+import { reviewDiff } from './review-diff';
 import { EditorSelection, EditorState, type ChangeSet, type Extension, type Text } from '@codemirror/state';
 import { drawSelection, EditorView, highlightSpecialChars, lineNumbers } from '@codemirror/view';
 import { diffText } from '../../lib/text-diff';
@@ -148,6 +149,7 @@ export class ApplyReview {
         mergeControls: ready ? mergeControl : false,
         syntaxHighlightDeletions: true,
         collapseUnchanged: ready ? { margin: 3, minSize: 6 } : undefined,
+        diffConfig: { override: reviewDiff },
       }),
     ];
     if (ready) {
