@@ -7,7 +7,8 @@
  * still chooses every token. It stops the model copying elision markers, writing lines neither
  * text has, repeating a block, going back to a block it has passed, and closing a block at the
  * wrong depth or one it never opened. A blank line comes only before a line that follows one in
- * either text, so it never splits lines both texts keep together. Close calls lean towards the
+ * either text, so it never splits lines both texts keep together, and only where such a line, or
+ * the end, may still come. Close calls lean towards the
  * sketch's new lines (FRESH_BIAS).
  *
  * Lines are compared without their leading and trailing whitespace; a line's indentation is one
@@ -65,6 +66,8 @@ export class LineGuard {
    * keep together.
    */
   private readonly afterBlank = new Set<string>();
+  /** Whether a blank line written next would lead on (leadsOn), once asked; null until then. */
+  private blankLeads: boolean | null = null;
   /**
    * Per first byte of a token: whether a token starting with it may be allowed next, and whether
    * it may write new code (blanks and newlines always may). Read off the open shapes that go on
@@ -203,6 +206,7 @@ export class LineGuard {
     let blocks = this.blocks;
     let blankRun = this.blankRun;
     let lineNo = 0;
+    let pushed = false;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start), lineNo++) {
       const raw = text.slice(start, nl);
       const line = this.lineKey(raw);
@@ -219,7 +223,8 @@ export class LineGuard {
       (used ??= new Map()).set(line, already + 1);
       start = nl + 1;
       // More after the line ends: try it against the order (and blocks) that follow.
-      if (start < text.length) {
+      pushed = start < text.length;
+      if (pushed) {
         if (order === this.order) order = order.clone();
         order.push(line, indent.length);
         if (blocks && line !== '') {
@@ -229,6 +234,8 @@ export class LineGuard {
       }
     }
     const last = text.slice(start);
+    // A blank line (then blanks at most) only where some line, or the end, may follow it.
+    if (blankRun > 0 && lineNo > 0 && trimEnd(last) === '' && !this.leadsOn(order, pushed, blocks, used!, blankRun, lineNo === 1)) return false;
     // At a line start, the next line or the end may come.
     if (last === '') return true;
     const whole = trimEnd(last);
@@ -333,6 +340,7 @@ export class LineGuard {
     }
     this.partial = text.slice(start);
     this.firstBytes = null;
+    this.blankLeads = null;
   }
 
   /**
@@ -473,6 +481,28 @@ export class LineGuard {
       if ((this.left.get(key) ?? 0) - (used?.get(key) ?? 0) > 0 && order.allows(key, indent.length) && fitsBlocks(blocks, indent, key)) return true;
     }
     return false;
+  }
+
+  /**
+   * Whether, after the blank line a token ends with (`order` with it pushed or, if not `pushed`,
+   * still to push), some line may still come, another blank line, or the end. `once`: the token
+   * wrote that one line only, so the answer is this state's and is kept until the next push.
+   */
+  private leadsOn(order: MergeOrder, pushed: boolean, blocks: BlockStructure | null, used: Map<string, number>, blankRun: number, once: boolean): boolean {
+    if (once && this.blankLeads !== null) return this.blankLeads;
+    if (!pushed) {
+      order = order.clone();
+      order.push('');
+    }
+    let leads = (order.mayEnd() && (blocks?.mayEnd() ?? true)) || (blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used.get('') ?? 0) > 0 && order.allows(''));
+    for (let at = 0; !leads && at < this.allShapes.length; at++) {
+      const shape = this.allShapes[at];
+      const key = this.keyOf.get(shape)!;
+      const indent = indentOf(shape);
+      leads = this.mayFollow(blankRun, key) && (this.left.get(key) ?? 0) - (used.get(key) ?? 0) > 0 && order.allows(key, indent.length) && fitsBlocks(blocks, indent, key);
+    }
+    if (once) this.blankLeads = leads;
+    return leads;
   }
 
   /** Whether line `key` may come after `blankRun` blank lines. */
