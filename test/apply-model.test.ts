@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { applyEdit, type ApplyResult } from '../workers/apply/apply-edit';
+import { APPLY_WINDOW_TOKENS, applyEdit, type ApplyResult } from '../workers/apply/apply-edit';
 import { ApplyInputError } from '../workers/apply/apply-input';
 import { AbortedError, argmax, CausalLm } from '../workers/runtime/causal-lm';
 import { modelSourceFor } from '../workers/runtime/model-source';
 import { ModelClient } from '../workers/model-client';
 import { LineGuard } from '../workers/apply/line-guard';
 import { decodeApply } from '../workers/apply/speculative-decode';
+import { longSource } from './support/apply-samples';
 
 const SERVICE = `export class UserService {
   constructor(db) {
@@ -185,6 +186,15 @@ describe('apply model', () => {
       assert.ok(result.outputTokens < lm.encode(original).length / 5, `${result.outputTokens} tokens decoded`);
       assert.ok(result.output.startsWith(head) && result.output.endsWith(fns.slice(160).join('')));
     }
+  });
+
+  it('applies a long file rewritten whole (no markers) in pieces, each as long as the model was trained on', async () => {
+    const original = longSource(60);
+    const sketch = original.replace('return x * 10 + 70;', 'return x * 10 + 71;').replace('return x * 55 + 385;', 'const y = x * 55;\n  return y + 385;');
+    // Prompt and output together: far past the trained length, and past any one window.
+    assert.ok(3 * lm.encode(original).length > APPLY_WINDOW_TOKENS);
+    const result = await applyEdit(lm, { original, sketch });
+    assert.equal(result.output, sketch);
   });
 
   it('refuses bad input before decoding, and leaves nothing half-written', async () => {

@@ -272,6 +272,15 @@ describe('apply windows', () => {
         assert.ok(p.sketch.startsWith(line) && line.startsWith('export function'), line);
       }
     }
+    // A file too long for one window, rewritten whole (no markers): pieces, not a refusal.
+    const long = longFile(200);
+    const rewritten = long.replace('value + 150;', 'value + 151;');
+    const small = { fits: (o: string, s: string) => o.length + s.length < 4000, wholeFits: () => false };
+    assert.throws(() => planWindows(long, rewritten, small), /spans too much/);
+    const cut = planWindows(long, rewritten, { ...small, trainedShare });
+    assert.equal(cut.map((p) => p.sketch).join(''), rewritten);
+    assert.equal(cut.map((p) => long.slice(p.start, p.end)).join(''), long);
+    for (const p of cut) assert.ok(trainedShare(long.slice(p.start, p.end), p.sketch) <= 1);
     // A window with no line to share stays whole.
     const other = Array.from({ length: 40 }, (_, i) => `const other${i} = ${i};\n`).join('');
     assert.deepEqual(planWindows(original, other, { ...whole, trainedShare }), [{ start: 0, end: original.length, sketch: other }]);

@@ -2,7 +2,9 @@
  * Apply works window by window: each run of the sketch between elision markers is anchored to the
  * original by its lines that appear there, and the model rewrites only the lines around those
  * anchors. The code between windows is the code the sketch elided, kept as it is. Small files, and
- * sketches without markers that fit the model's context, are one window over the whole file.
+ * sketches without markers that fit the model's context, are one window over the whole file. A
+ * window longer than the model was trained on is cut in pieces at lines both texts share, so a
+ * long file rewritten whole is applied piece by piece.
  */
 import { ApplyInputError, hasElisionMarkers, isAnchorLine, isElisionMarker } from './apply-input';
 
@@ -141,10 +143,12 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   return windows.flatMap((w) => {
     // A marker shared by two parts appears once.
     const lines = w.lines.filter((l, i) => !(isElisionMarker(l) && i > 0 && isElisionMarker(w.lines[i - 1])));
-    if (!fits(original.slice(offsets[w.from], offsets[w.to]), lines.join(''))) {
+    // A window too long for the model (a long file rewritten whole, say) is cut in pieces too.
+    const pieces = cutWindow(fileLines, offsets, { from: w.from, to: w.to, lines }, budget);
+    if (pieces.some((p) => !fits(original.slice(p.start, p.end), p.sketch))) {
       throw new ApplyInputError('one part of this edit spans too much of a long file to apply at once; split the sketch into smaller changes');
     }
-    return cutWindow(fileLines, offsets, { from: w.from, to: w.to, lines }, budget);
+    return pieces;
   });
 }
 
