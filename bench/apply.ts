@@ -1,12 +1,14 @@
 /**
  * Apply: exact match and speed of speculative edits against plain greedy decoding.
  *
- *   npm run -s bench -- apply [--json] [--suite continue|heldout|valid|all] [--limit N] [--no-plain] [--repeat N]
+ *   npm run -s bench -- apply [--json] [--suite continue|heldout|valid|long|all] [--limit N] [--no-plain] [--repeat N]
  *
  * Suites: ../shared/peer-suites/continue-lazy-apply (another project's cases) and held-out version
  * diffs (training/apply/eval_cases.py; packages the model never saw). `valid` holds version diffs
  * of the corpus's valid packages, also never trained on: settings are chosen on it, not on the
- * other two. `all` runs continue and heldout. A case passes when the output
+ * other two. `long` rewrites long held-out files whole: the sketch is the new version of a file
+ * of 8,000 to 40,000 characters, with no markers (the file is applied in pieces the length the model
+ * was trained on). `all` runs continue and heldout. A case passes when the output
  * equals the expected file with trailing whitespace of each line and trailing blank lines ignored.
  * Each case runs speculative and --plain; outputs must be identical, and tokens/s are compared.
  * `guardAllowsExpected` counts the cases whose expected file the line guard lets be written at all.
@@ -47,13 +49,37 @@ function loadSuite(name: string): Case[] {
     const raw = JSON.parse(readFileSync(CONTINUE, 'utf8')) as Record<string, Omit<Case, 'name'>>;
     return Object.entries(raw).map(([n, c]) => ({ name: n, ...c }));
   }
-  if (name !== 'heldout' && name !== 'valid') throw new Error(`unknown suite ${name} (continue, heldout, valid or all)`);
+  if (name === 'long') return longFiles();
+  if (name !== 'heldout' && name !== 'valid') throw new Error(`unknown suite ${name} (continue, heldout, valid, long or all)`);
   const file = join(CASES_DIR, `${name}-cases.json`);
   if (!existsSync(file)) {
     const pairs = join(CASES_DIR, `${name}-pairs.jsonl`);
     throw new Error(`${file} not found; make it with: /usr/bin/python3 training/apply/version_pairs.py --out training/out/apply --split ${name} && /usr/bin/python3 training/apply/eval_cases.py --pairs ${pairs} --out ${file}`);
   }
   return JSON.parse(readFileSync(file, 'utf8')) as Case[];
+}
+
+/** Files of the long suite, taken in turn from each held-out package (sorted by package and path). */
+const LONG_FILES = 12;
+
+/** Long held-out source files, each rewritten whole: the sketch is the file's next version. */
+function longFiles(): Case[] {
+  const file = join(CASES_DIR, 'heldout-pairs.jsonl');
+  if (!existsSync(file)) throw new Error(`${file} not found; make it with: /usr/bin/python3 training/apply/version_pairs.py --out training/out/apply --split heldout`);
+  const byPackage = new Map<string, Case[]>();
+  const pairs = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { package: string; from: string; to: string; path: string; before: string; after: string });
+  for (const p of pairs) {
+    if (p.before === p.after || p.before.length < 8_000 || p.before.length > 40_000 || !/\.(?:[cm]?js|ts)$/.test(p.path) || /(?:^|\/)(?:dist|build)\/|\.d\.ts$/.test(p.path)) continue;
+    const list = byPackage.get(p.package) ?? [];
+    list.push({ name: `${p.package}@${p.from}..${p.to}:${p.path}`, original: p.before, sketch: p.after, expected: p.after });
+    byPackage.set(p.package, list);
+  }
+  const lists = [...byPackage.keys()].sort().map((k) => byPackage.get(k)!.sort((a, b) => (a.name < b.name ? -1 : 1)));
+  const cases: Case[] = [];
+  for (let round = 0; cases.length < LONG_FILES && lists.some((l) => l.length > round); round++) {
+    for (const list of lists) if (list[round] && cases.length < LONG_FILES) cases.push(list[round]);
+  }
+  return cases;
 }
 
 /**
