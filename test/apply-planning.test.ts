@@ -7,10 +7,10 @@ import { DraftSource } from '../workers/apply/draft-source';
 
 describe('elision markers', () => {
   it('recognises the ways chat models elide code, and not code', () => {
-    for (const line of ['// ... existing code ...', '  # ...', '/* ... */', '<!-- ... existing sections ... -->', '...', '    // rest of the file unchanged', '{/* ... */}', '// (unchanged)']) {
+    for (const line of ['// ... existing code ...', '  # ...', '/* ... */', '<!-- ... existing sections ... -->', '...', '    // rest of the file unchanged', '{/* ... */}', '// (unchanged)', '// other methods...', '// (rest of code ...)']) {
       assert.ok(isElisionMarker(line), line);
     }
-    for (const line of ['const x = [...items];', 'return ...args;', '// compute the total', 'foo(...)', '']) {
+    for (const line of ['const x = [...items];', 'return ...args;', '// compute the total', 'foo(...)', '', '  // text/* and application/json, xml, javascript, ... are easily compressible']) {
       assert.ok(!isElisionMarker(line), line);
     }
   });

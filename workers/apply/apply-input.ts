@@ -25,7 +25,11 @@ function looksBinary(text: string): boolean {
 const COMMENT_OPEN = /^(?:\/\/+|#+|\/\*+|<!--|\{\/\*|--|;+)\s*/;
 const COMMENT_CLOSE = /\s*(?:\*+\/\}?|-->)$/;
 
-/** Elision markers: `...` alone, or a comment that is an ellipsis or says the code is unchanged. */
+/**
+ * Elision markers: `...` alone, or a comment that starts or ends with an ellipsis (`// ... existing
+ * code ...`, `// rest of the file ...`) or says the code is unchanged. A comment with an ellipsis
+ * only inside (`// json, xml, ... compress well`) is the file's own.
+ */
 export function isElisionMarker(line: string): boolean {
   let t = line.trim();
   if (!t) return false;
@@ -33,7 +37,7 @@ export function isElisionMarker(line: string): boolean {
   t = t.replace(COMMENT_OPEN, '').replace(COMMENT_CLOSE, '').trim();
   if (/^(?:\.\.\.|…)$/.test(t)) return true;
   if (!commented || t.length > 100) return false;
-  return /\.\.\.|…/.test(t) || /^\(?(?:unchanged|rest of|existing|same as)/i.test(t);
+  return /^(?:\.\.\.|…)|(?:\.\.\.|…)\)?$/.test(t) || /^\(?(?:unchanged|rest of|existing|same as)/i.test(t);
 }
 
 /**
