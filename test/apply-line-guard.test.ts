@@ -117,6 +117,32 @@ describe('line guard', () => {
     write(snippet, `class A {\n${methods('    x();\n').replace('  g() {', '  /**\n   * G.\n   */\n  g() {')}}\n`);
   });
 
+  it('writes a line\'s indentation in blanks alone only up to where the vocabulary\'s own tokens end it', () => {
+    // The vocabulary writes `    x();` after a newline as `\n   ` then ` x();`.
+    const tokens = ['<end>', '\n', '   ', ' ', ' x();', 'x();', 'a {', '}', '  '];
+    const id = (t: string) => tokens.indexOf(t);
+    const lead = (shape: string) => (shape === '    x();' ? [3] : []);
+    const texts = { original: ['a {', '    x();', '}'], sketch: ['a {', '    x();', '}'] };
+    const guard = new LineGuard(texts, (i) => tokens[i], 0, new Set(), false, lead);
+    for (const t of ['a {', '\n']) guard.push(id(t));
+    assert.ok(!guard.allows(id(' ')), 'one blank is not where the vocabulary ends them');
+    assert.ok(guard.allows(id('   ')));
+    guard.push(id('   '));
+    assert.ok(!guard.allows(id(' ')), 'the fourth blank belongs to the token that starts the text');
+    assert.ok(guard.allows(id(' x();')) && !guard.allows(id('x();')));
+    // Without the vocabulary's ends, any blanks that lead to the line.
+    const free = new LineGuard(texts, (i) => tokens[i], 0, new Set());
+    for (const t of ['a {', '\n', '   ']) free.push(id(t));
+    assert.ok(free.allows(id(' ')));
+    // The output's first line has no newline before it: its blanks are not held to those ends.
+    const first = new LineGuard({ original: ['    x();', '}'], sketch: ['    x();', '}'] }, (i) => tokens[i], 0, new Set(), false, lead);
+    for (const t of ['  ', '  ']) {
+      assert.ok(first.allows(id(t)));
+      first.push(id(t));
+    }
+    assert.ok(first.allows(id('x();')));
+  });
+
   it('reads the newline that ends a text as the end of its last line, not a blank line after it', () => {
     // The sketch (the whole new file) ends with a newline; the original has no blank line there.
     const guard = charGuard('a();\nb();\nc();', 'a();\nx();\n');

@@ -91,7 +91,7 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     const prefix = done;
     const lines = { original: before.split('\n'), sketch: w.sketch.split('\n'), repeated };
     const tokenText = tokenTextOf(lm);
-    const guard = new LineGuard(lines, tokenText, lm.special.eos, lm.specialIds, w.end < original.length && before.endsWith('\n'));
+    const guard = new LineGuard(lines, tokenText, lm.special.eos, lm.specialIds, w.end < original.length && before.endsWith('\n'), blankLeadOf(lm));
     const draftTexts = { texts: [toBytes(before), toBytes(w.sketch)], tokenText, encode: (bytes: string) => lm.encode(Buffer.from(bytes, 'latin1').toString('utf8')) };
     const decoded = await decodeApply(lm, prompt, [originalIds, sketchIds], {
       plain: request.plain,
@@ -118,6 +118,40 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
 }
 
 const tokenTexts = new WeakMap<CausalLm, (id: number) => string>();
+const blankLeads = new WeakMap<CausalLm, (shape: string) => readonly number[]>();
+
+/**
+ * Where the apply model's tokens of blanks alone end in a line's leading spaces, the line read as
+ * it starts after a newline or a blank line (LineGuard's blankLead); shapes are bytes, one char
+ * per byte.
+ */
+function blankLeadOf(lm: CausalLm): (shape: string) => readonly number[] {
+  let lead = blankLeads.get(lm);
+  if (!lead) {
+    const known = new Map<string, number[]>();
+    const text = tokenTextOf(lm);
+    lead = (shape) => {
+      let ends = known.get(shape);
+      if (!ends) {
+        ends = [];
+        // After a newline, or after a blank line (the newlines may be one token with the blanks).
+        for (const before of ['\n', '\n\n']) {
+          let n = -before.length;
+          for (const id of lm.encode(before + Buffer.from(shape, 'latin1').toString('utf8'))) {
+            const t = text(id);
+            if (t.trim() !== '') break;
+            n += t.length;
+            if (n > 0 && !ends.includes(n)) ends.push(n);
+          }
+        }
+        known.set(shape, ends);
+      }
+      return ends;
+    };
+    blankLeads.set(lm, lead);
+  }
+  return lead;
+}
 
 /** Bytes of each token id as a string of one char per byte (LineGuard's view of tokens). */
 function tokenTextOf(lm: CausalLm): (id: number) => string {

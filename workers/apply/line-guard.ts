@@ -13,7 +13,7 @@
  *
  * Lines are compared without their leading and trailing whitespace; a line's indentation is one
  * it has in either text, or the sketch's shifted the way its kept lines are (a snippet pasted at
- * column 0 takes the file's indentation). Text is handled as bytes (one char per byte), since a
+ * column 0 takes the file's indentation), written in the tokenizer's own tokens of blanks. Text is handled as bytes (one char per byte), since a
  * token may hold part of a multi-byte character.
  */
 import { argmax } from '../runtime/causal-lm';
@@ -67,7 +67,9 @@ export class LineGuard {
    */
   private readonly afterBlank = new Set<string>();
   /** Whether a blank line written next would lead on (leadsOn), once asked; null until then. */
-  private blankLeads: boolean | null = null;
+  private blankLeadsOn: boolean | null = null;
+  /** Whether the output has ended a line (its first line has no newline before it). */
+  private lineEnded = false;
   /**
    * Per first byte of a token: whether a token starting with it may be allowed next, and whether
    * it may write new code (blanks and newlines always may). Read off the open shapes that go on
@@ -94,6 +96,10 @@ export class LineGuard {
    * @param blocked token ids never allowed (other special tokens)
    * @param endsWithNewline the output must end with a newline (the original's window does, and
    *   the rest of the file follows it)
+   * @param blankLead where the vocabulary's tokens of blanks alone end in a line's leading spaces
+   *   (`        method` is `\n       ` then ` method`: after 7 of 8): a line indented with spaces
+   *   has its indentation written in blanks alone only up to those places, so it is written in
+   *   the vocabulary's own tokens (a model led off them spells words in pieces)
    */
   constructor(
     texts: { original: readonly string[]; sketch: readonly string[]; repeated?: ReadonlySet<string> },
@@ -101,6 +107,7 @@ export class LineGuard {
     private readonly eos: number,
     private readonly blocked: ReadonlySet<number>,
     private readonly endsWithNewline = false,
+    private readonly blankLead: ((shape: string) => readonly number[]) | null = null,
   ) {
     // A text that ends with a newline splits into one more, empty, line that is not a line of it.
     const whole = (lines: readonly string[]) => (lines.length > 1 && lines[lines.length - 1] === '' ? lines.slice(0, -1) : lines);
@@ -330,6 +337,7 @@ export class LineGuard {
       start = nl + 1;
     }
     if (start > 0) {
+      this.lineEnded = true;
       this.reopen();
       if (this.banned) {
         // The lines the token ended move the banned one nearer, or past it.
@@ -340,7 +348,7 @@ export class LineGuard {
     }
     this.partial = text.slice(start);
     this.firstBytes = null;
-    this.blankLeads = null;
+    this.blankLeadsOn = null;
   }
 
   /**
@@ -474,7 +482,7 @@ export class LineGuard {
   private opensAfter(prefix: string, order: MergeOrder, blocks: BlockStructure | null, used: Map<string, number> | null, banned: ReadonlySet<string> | null, blankRun: number): boolean {
     for (let at = lowerBound(this.allShapes, prefix); at < this.allShapes.length && this.allShapes[at].startsWith(prefix); at++) {
       const shape = this.allShapes[at];
-      if (banned?.has(shape)) continue;
+      if (banned?.has(shape) || this.indentsWhole(prefix, shape)) continue;
       const key = this.keyOf.get(shape)!;
       if (!this.mayFollow(blankRun, key)) continue;
       const indent = indentOf(shape);
@@ -489,7 +497,7 @@ export class LineGuard {
    * wrote that one line only, so the answer is this state's and is kept until the next push.
    */
   private leadsOn(order: MergeOrder, pushed: boolean, blocks: BlockStructure | null, used: Map<string, number>, blankRun: number, once: boolean): boolean {
-    if (once && this.blankLeads !== null) return this.blankLeads;
+    if (once && this.blankLeadsOn !== null) return this.blankLeadsOn;
     if (!pushed) {
       order = order.clone();
       order.push('');
@@ -501,7 +509,7 @@ export class LineGuard {
       const indent = indentOf(shape);
       leads = this.mayFollow(blankRun, key) && (this.left.get(key) ?? 0) - (used.get(key) ?? 0) > 0 && order.allows(key, indent.length) && fitsBlocks(blocks, indent, key);
     }
-    if (once) this.blankLeads = leads;
+    if (once) this.blankLeadsOn = leads;
     return leads;
   }
 
@@ -513,9 +521,20 @@ export class LineGuard {
   /** Whether some shape that may still be written starts with `prefix` (`keys`: open shapes only). */
   private isOpenPrefix(prefix: string, keys = this.shapes, banned: ReadonlySet<string> | null = null): boolean {
     for (let at = lowerBound(keys, prefix); at < keys.length && keys[at].startsWith(prefix); at++) {
-      if (!banned?.has(keys[at])) return true;
+      if (!banned?.has(keys[at]) && !this.indentsWhole(prefix, keys[at], this.lineEnded)) return true;
     }
     return false;
+  }
+
+  /**
+   * Whether `prefix`, spaces alone, ends where the vocabulary's tokens of blanks alone do not end
+   * in `shape`'s indentation (blankLead): the model would be led off its own tokens.
+   */
+  private indentsWhole(prefix: string, shape: string, afterNewline = true): boolean {
+    // The output's first line starts with no newline before it: its tokens are others.
+    if (!this.blankLead || !afterNewline || prefix.length === 0 || prefix.charCodeAt(prefix.length - 1) !== 32) return false;
+    for (let i = 0; i < prefix.length; i++) if (prefix.charCodeAt(i) !== 32) return false;
+    return !this.blankLead(shape).includes(prefix.length);
   }
 }
 
