@@ -47,6 +47,9 @@ describe('line guard', () => {
     const pasted = charGuard(original, sketch);
     write(pasted, 'if (x) {\n  a();\n');
     assert.ok(!pasted.allows('c'.charCodeAt(0)), '`c();` as pasted, at column 0');
+    // As the output will have it, the shifted sketch is a source of drafts; a sketch in place is not shifted.
+    assert.equal(pasted.shiftedSketch, '  a();\n  c();');
+    assert.equal(charGuard(original, 'if (x) {\n  a();\n  c();\n').shiftedSketch, null);
   });
 
   it('writes a line the sketch keeps from the original once, others as often as both texts hold them', () => {

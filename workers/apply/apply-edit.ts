@@ -92,8 +92,12 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     const lines = { original: before.split('\n'), sketch: w.sketch.split('\n'), repeated };
     const tokenText = tokenTextOf(lm);
     const guard = new LineGuard(lines, tokenText, lm.special.eos, lm.specialIds, w.end < original.length && before.endsWith('\n'), blankLeadOf(lm));
-    const draftTexts = { texts: [toBytes(before), toBytes(w.sketch)], tokenText, encode: (bytes: string) => lm.encode(Buffer.from(bytes, 'latin1').toString('utf8')) };
-    const decoded = await decodeApply(lm, prompt, [originalIds, sketchIds], {
+    const encodeBytes = (bytes: string) => lm.encode(Buffer.from(bytes, 'latin1').toString('utf8'));
+    // Drafts read on in the original, the sketch, and the sketch as shifted into place if it was pasted at column 0.
+    const texts = [toBytes(before), toBytes(w.sketch), ...(guard.shiftedSketch === null ? [] : [guard.shiftedSketch])];
+    const sources = [originalIds, sketchIds, ...texts.slice(2).map(encodeBytes)];
+    const draftTexts = { texts, tokenText, encode: encodeBytes };
+    const decoded = await decodeApply(lm, prompt, sources, {
       plain: request.plain,
       guard,
       draftTexts,

@@ -66,6 +66,8 @@ export class LineGuard {
    * keep together.
    */
   private readonly afterBlank = new Set<string>();
+  /** The sketch's lines shifted as a sketch pasted at column 0 goes in (bytes), or null when it is not one. */
+  readonly shiftedSketch: string | null = null;
   /** Whether a blank line written next would lead on (leadsOn), once asked; null until then. */
   private blankLeadsOn: boolean | null = null;
   /** Whether the output has ended a line (its first line has no newline before it). */
@@ -165,6 +167,17 @@ export class LineGuard {
     };
     for (const line of original) addShape(indentOf(line), trim(line));
     const shifts = indentShifts(original, sketch, this.order.pairs());
+    // A sketch pasted at column 0 goes in shifted only: as the output will have it, a draft source.
+    const [only] = shifts;
+    if (shifts.length === 1 && only('') !== '') {
+      this.shiftedSketch = sketch
+        .map((line) => {
+          const indent = indentOf(line);
+          const to = trim(line) === '' ? '' : only(indent);
+          return to === null ? line : to + line.slice(indent.length);
+        })
+        .join('\n');
+    }
     for (const line of sketch) {
       for (const shift of shifts) {
         const indent = shift(indentOf(line));
