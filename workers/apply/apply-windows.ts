@@ -190,11 +190,16 @@ function cutWindow(fileLines: string[], offsets: number[], w: { from: number; to
   return pieces;
 }
 
+/** Cells of the table that pairs a window's lines (4 bytes each): about 4,000 lines by 4,000. */
+const MAX_SHARED_CELLS = 16_000_000;
+
 /**
  * The lines of `o` and `s` paired by their longest common subsequence (lines compared without
  * trailing whitespace; only anchor lines pair), as [index in o, index in s] in order.
  */
 function sharedLines(o: string[], s: string[]): [number, number][] {
+  // Past this table's size no line is paired: the window stays whole (and is refused if too long).
+  if ((o.length + 1) * (s.length + 1) > MAX_SHARED_CELLS) return [];
   const key = (l: string) => (isAnchorLine(l) ? l.trimEnd() : null);
   const ok = o.map(key);
   const sk = s.map(key);
