@@ -8,13 +8,12 @@
  * text has, repeating a block, going back to a block it has passed, and closing a block at the
  * wrong depth or one it never opened. A blank line comes only before a line that follows one in
  * either text, so it never splits lines both texts keep together, and only where such a line, or
- * the end, may still come. Close calls lean towards the
- * sketch's new lines (FRESH_BIAS).
+ * the end, may still come. Close calls lean towards the sketch's new lines (FRESH_BIAS).
  *
  * Lines are compared without their leading and trailing whitespace; a line's indentation is one
  * it has in either text, or the sketch's shifted the way its kept lines are (a snippet pasted at
- * column 0 takes the file's indentation), written in the tokenizer's own tokens of blanks. Text is handled as bytes (one char per byte), since a
- * token may hold part of a multi-byte character.
+ * column 0 takes the file's indentation), written in the tokenizer's own tokens of blanks. Text
+ * is handled as bytes (one char per byte), since a token may hold part of a multi-byte character.
  */
 import { argmax } from '../runtime/causal-lm';
 import { isChatNote, isElisionMarker } from './apply-input';
@@ -61,9 +60,9 @@ export class LineGuard {
   private readonly maxBlankRun: number;
   private blankRun = 0;
   /**
-   * Lines that follow a blank line (or an elision marker, which may end with one, or nothing) in either text:
-   * only these may follow a blank line in the output, so no blank line splits what both texts
-   * keep together.
+   * Lines that follow a blank line (or an elision marker, which may end with one, or nothing) in
+   * either text: only these may follow a blank line in the output, so no blank line splits what
+   * both texts keep together.
    */
   private readonly afterBlank = new Set<string>();
   /** The sketch's lines shifted as a sketch pasted at column 0 goes in (bytes), or null when it is not one. */
