@@ -22,10 +22,10 @@
  * each text, where the two texts' order agrees (a longest common subsequence of such lines), is
  * the original's line kept: writing it moves a reading on in both; so is a line of code that
  * repeats, where it stands next to a kept line in both texts, and the line that closes a block a
- * kept line opens, where the sketch shows that block to its end; so are the lines right after a
- * marker that the original has in a row in one place only (pairRuns). Between two kept lines with no
- * marker between them, the sketch shows the whole stretch: the original's other lines there are
- * deleted or rewritten, and are not written.
+ * kept line opens, where the sketch shows that block to its end; so are two or more lines in a
+ * row that the original has in that order in one place only (pairRuns). Between two kept lines
+ * with no marker between them, the sketch shows the whole stretch: the original's other lines
+ * there are deleted or rewritten, and are not written.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
  * cannot write the sketch's later, and one that has passed the original's copy of a required line
  * is dropped, since it could never write that line.
@@ -668,11 +668,13 @@ function pairLastLine(
 }
 
 /**
- * Where a marker's stretch ends: the sketch's lines right after a marker, unpaired, that the
- * original has in a row at the same indentation, at two lines or more, in one place only between
- * the kept lines around them (`  })` then `})`: bare punctuation that pairs nowhere alone), are the
- * original's lines there, kept. The stretch then runs up to them, rather than ending at the first
- * `})` the output meets, and the sketch's copies are not lines to write again.
+ * Runs of lines kept: two or more unpaired lines in a row of the sketch (no marker between them)
+ * that the original has in a row at the same indentation, in one place only between the kept
+ * lines around them (and, in a window, not only lines the file holds elsewhere too), are the
+ * original's lines there, kept (`  })` then `})`, or `    );` then `  }`: bare punctuation that
+ * pairs nowhere alone). A marker's stretch then runs up to them, rather than ending at the first
+ * `})` the output meets; a snippet of closers around one changed line is anchored by them; and
+ * the sketch's copies are not lines to write a second time.
  */
 function pairRuns(
   original: readonly string[],
