@@ -96,6 +96,12 @@ describe('line guard', () => {
     write(spaced, ' \nb();\n');
     assert.ok(!spaced.allows(' '.charCodeAt(0)), 'no text has a blank line after `b();`');
     write(spaced, 'c();\n');
+    // A line of blanks alone is one the inputs have: not tabs where they have spaces.
+    const tabbed = charGuard('  a();\n    \n  b();\n', '  a();\n\n  c();\n  b();\n');
+    write(tabbed, '  a();\n ');
+    assert.ok(!tabbed.allows('\t'.charCodeAt(0)), 'no input has a blank line of a space and a tab');
+    assert.ok(!tabbed.allows('\n'.charCodeAt(0)), 'nor one of a single space');
+    write(tabbed, '   \n  c();\n');
   });
 
   it('splits no two lines both texts keep together with a blank line', () => {

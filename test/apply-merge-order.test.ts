@@ -321,6 +321,24 @@ describe('merge order', () => {
     assert.ok(bare.mayEnd());
   });
 
+  it('does not end before the sketch\'s last line when the original keeps it, closer or not', () => {
+    // A window inside a class: the class's `}` follows a marker at the sketch's end.
+    const original = lines('return a;\n}\n\nf() {\nx();\n}\n\ng() {\ny();\n}\n}');
+    const order = new MergeOrder(original, lines('\nf() {\nx(1);\n}\n\n\n}'), new Set([0, 5]));
+    write(order, 'return a;\n}\n\nf() {\nx(1);\n}\n\ng() {\ny();\n}');
+    assert.ok(!order.mayEnd(), 'the sketch ends with the class\'s `}`');
+    write(order, '}');
+    assert.ok(order.mayEnd());
+  });
+
+  it('writes a marker\'s lines before the sketch\'s blank line that stands before the next kept line', () => {
+    const original = lines('return a;\n}\n\nf() {\nx();\n}');
+    const order = new MergeOrder(original, lines('\nf() {\nx(1);\n}'), new Set([0]));
+    assert.ok(!order.allows(''), 'the blank line comes after `return a;` and `}`, where the original has it');
+    write(order, 'return a;\n}\n\nf() {\nx(1);\n}');
+    assert.ok(order.mayEnd());
+  });
+
   it('reads a snippet without markers that starts and ends inside the file as the file around it', () => {
     const original = lines('a();\nb();\nc();\nd();\n');
     const snippet = new MergeOrder(original, lines('b();\nx();\nc();\n'));

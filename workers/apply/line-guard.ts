@@ -53,9 +53,10 @@ export class LineGuard {
   private left = new Map<string, number>();
   /** The output's unfinished last line, as bytes. */
   private partial = '';
-  /** Longest run of blanks after a line, and longest line of blanks alone: as long as in the inputs. */
+  /** Longest run of blanks after a line: as long as in the inputs. */
   private readonly maxTrailing: number;
-  private readonly maxBlankLine: number;
+  /** Lines of blanks alone, as the inputs have them (a blank line is one of these). */
+  private readonly blankLines = new Set<string>(['']);
   /** Blank lines in a row at most (the inputs' longest run), and how many end the output now. */
   private readonly maxBlankRun: number;
   private blankRun = 0;
@@ -124,13 +125,12 @@ export class LineGuard {
       else if (!(n === first && isChatNote(line) && !inFile.has(line.trim()))) sketch.push(toBytes(line));
     }
     let trailing = 0;
-    let blankLine = 0;
     const count = (lines: readonly string[]) => {
       const counts = new Map<string, number>();
       for (const line of lines) {
         const key = trim(line);
         counts.set(key, (counts.get(key) ?? 0) + 1);
-        if (key === '') blankLine = Math.max(blankLine, line.length);
+        if (key === '') this.blankLines.add(line);
         else trailing = Math.max(trailing, line.length - trimEnd(line).length);
       }
       return counts;
@@ -186,7 +186,6 @@ export class LineGuard {
     this.allShapes = [...this.keyOf.keys()].sort();
     this.allFresh = this.allShapes.filter((shape) => !inOriginal.has(this.keyOf.get(shape)!));
     this.maxTrailing = trailing;
-    this.maxBlankLine = blankLine;
     this.maxBlankRun = Math.max(1, longestBlankRun(original), longestBlankRun(sketch));
     for (const [lines, keys, marked] of [[original, originalKeys, new Set<number>()], [sketch, sketchKeys, elisions]] as const) {
       // A text's first line may follow anything: a window starts inside a file, a snippet anywhere.
@@ -265,7 +264,7 @@ export class LineGuard {
     const banned = bans?.has(whole);
     // Blanks alone: the indentation of a line to come, or a blank line (where one may come).
     if (whole === '') {
-      return !banned && last.length <= this.maxBlankLine && blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0 && order.allows('') && blankKeepsEnd(order);
+      return !banned && [...this.blankLines].some((b) => b.startsWith(last)) && blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0 && order.allows('') && blankKeepsEnd(order);
     }
     if (whole === last || banned) return false;
     // Trailing blanks after a whole line are fine; the newline comes next.
@@ -430,7 +429,8 @@ export class LineGuard {
   /** The line (trimmed) a written line is, if its shape is one allowed; blank lines are ''. */
   private lineKey(raw: string): string | undefined {
     const whole = trimEnd(raw);
-    return whole === '' ? '' : this.keyOf.get(whole);
+    if (whole !== '') return this.keyOf.get(whole);
+    return this.blankLines.has(raw) ? '' : undefined;
   }
 
   /**

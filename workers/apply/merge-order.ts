@@ -101,7 +101,7 @@ export class MergeOrder {
   private readonly blankFrom: Uint8Array;
   /** The sketch position of an elision marker with only blank lines after it (-1: none). */
   private readonly endMarker: number;
-  /** The sketch's last line of code (-1: none). */
+  /** The sketch's last line of code, or its last line if kept (-1: none): the output ends after it. */
   private readonly lastSketchCode: number;
   private sketchPassed: boolean;
   /** Whether the output's last line is blank (or nothing is written yet). */
@@ -159,7 +159,6 @@ export class MergeOrder {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set());
-    this.lastSketchCode = sketch.findLastIndex(isCode);
     this.elisions = snippetEdges(original, sketch, this.keeps, elisions, layout.indents, layout.sketchIndents);
     if (layout.indents && layout.sketchIndents) {
       pairClosers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
@@ -168,6 +167,10 @@ export class MergeOrder {
     if (layout.indents && layout.sketchIndents) {
       pairRuns(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents, layout.repeated ?? new Set());
     }
+    // The sketch's last line, if it is the original's (a class's closing brace after a marker),
+    // is written before the end, as its code is.
+    const last = sketch.findLastIndex((l) => l !== '');
+    this.lastSketchCode = last >= 0 && this.keeps[last] >= 0 ? last : sketch.findLastIndex(isCode);
     this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
     // Required: the sketch's code, and its comments after its first line of code (a chat model's
     // note about the change comes first; comments among the code are part of it).
@@ -412,6 +415,9 @@ export class MergeOrder {
           let k = j + 1;
           while (k < this.sketch.length && this.sketch[k] === '' && !this.elisions.has(k)) k++;
           const ends = stretch === ELIDING && k < this.sketch.length && !this.elisions.has(k) && this.keeps[k] < 0;
+          // Before a kept line the stretch reaches, the blank line is the original's before it.
+          const reached = stretch === ELIDING && k < this.sketch.length && this.keeps[k] > i && this.original[this.keeps[k] - 1] === '';
+          if (reached) continue;
           if (!ends) next.push([i, j + 1, stretch]);
           else if (this.keptAfter[k] < 0 || this.mayPass(i, this.keptAfter[k], k + 1, false)) next.push([i, j + 1, SHOWN]);
         }
