@@ -339,6 +339,16 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('does not take a line that shares only keywords with the new lines as one they rewrite', () => {
+    // The new lines share a name with `g(id);` but only `return` with `return true;`.
+    const order = new MergeOrder(lines('f();\ng(id);\nreturn true;\nh();'), lines('f();\nlog(id);\nreturn await this.get(id);\n'), new Set([3]));
+    write(order, 'f();\nlog(id);\nreturn await this.get(id);');
+    assert.ok(!order.allows('h();'), '`g(id);` and `return true;` are the marker\'s, not gone');
+    assert.ok(order.allows('g(id);'));
+    write(order, 'g(id);\nreturn true;\nh();');
+    assert.ok(order.mayEnd());
+  });
+
   it('reads a snippet without markers that starts and ends inside the file as the file around it', () => {
     const original = lines('a();\nb();\nc();\nd();\n');
     const snippet = new MergeOrder(original, lines('b();\nx();\nc();\n'));

@@ -6,6 +6,17 @@
 /** How alike two lines must be (shared tokens, 2·common / total) to be one line rewritten. */
 export const REWRITE_SIMILARITY = 0.6;
 
+/** Words of the languages themselves: two lines that share only these share no name. */
+const KEYWORDS = new Set(
+  'this self const let var return await async function def if else elif new true false True False null None undefined for while of in is not and or typeof instanceof throw raise try catch except finally export import from default class extends static void yield break continue switch case do pass public private protected readonly type interface'.split(' '),
+);
+
+/** Whether two lines share a name (not a keyword) or a number. */
+export function sharesName(a: readonly string[], b: readonly string[]): boolean {
+  const words = new Set(a.filter((t) => /\w/.test(t) && !KEYWORDS.has(t)));
+  return b.some((t) => words.has(t));
+}
+
 /** How alike two lines are (similarity), counting only lines that share a name or a number, not only punctuation. */
 export function likeness(a: readonly string[], b: readonly string[]): number {
   const words = new Set(a.filter((t) => /\w/.test(t)));

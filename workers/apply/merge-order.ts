@@ -51,7 +51,7 @@
  */
 
 import { closes, opens } from './block-structure';
-import { likeness, tokens } from './line-likeness';
+import { likeness, sharesName, tokens } from './line-likeness';
 
 /** A line that only opens or closes a block comment, or a doc comment's bare `*`: part of a comment, not punctuation to drop. */
 const COMMENT_EDGE = /^(?:\/\*+|\*+\/|\*)$/;
@@ -258,7 +258,8 @@ export class MergeOrder {
    * original at line `p`: the lines it passes are gone, and a sketch with markers shows a
    * deletion only by what it writes instead. So it passes no more lines of code than the sketch's
    * part around `j` (between two markers, or a marker and the sketch's edge) has new lines of code
-   * (each may be an old line rewritten), and each shares a name or a number with one of them;
+   * (each may be an old line rewritten), and each shares a name (not a keyword such as `this` or
+   * `return`) or a number with one of them;
    * blank lines, bare punctuation (but not a line alone that opens or closes a block comment)
    * and lines the part itself has do not count. A line of code counts against new lines of code:
    * a new comment rewrites a comment, or a line of code it holds commented out. A sketch without
@@ -296,7 +297,7 @@ export class MergeOrder {
         passed[n + 1] = passed[n] + (counts ? 1 : 0);
         passedCode[n + 1] = passedCode[n] + (code ? 1 : 0);
         const t = counts ? tokens(key) : [];
-        const like = code ? freshCode.some((f) => likeness(t, f) > 0) : !counts || holds(key) || fresh.some((f) => likeness(t, f) > 0);
+        const like = code ? freshCode.some((f) => sharesName(t, f)) : !counts || holds(key) || fresh.some((f) => likeness(t, f) > 0);
         unlike[n + 1] = unlike[n] + (like ? 0 : 1);
         unlikeOpen[n + 1] = unlikeOpen[n] + (like || !OPENS.test(key) ? 0 : 1);
       });
