@@ -252,6 +252,17 @@ describe('merge order', () => {
     assert.ok(elided.allows('old();', 2));
   });
 
+  it('pairs the sketch\'s closing line after a marker with the original\'s where both texts end with it', () => {
+    const original = lines('class A {\nf() {\nx();\n}\nreset() {\ny();\nreturn;\n}\n}');
+    const indents = [0, 2, 4, 2, 2, 4, 4, 2, 0];
+    // The class's `}` follows a marker: it closes the class, so the marker's lines come whole before it.
+    const order = new MergeOrder(original, lines('class A {\nexp() {\nz();\n}\n}'), new Set([1, 4]), { indents, sketchIndents: [0, 2, 4, 2, 0] });
+    for (const [line, indent] of [['class A {', 0], ['f() {', 2], ['x();', 4], ['}', 2], ['exp() {', 2], ['z();', 4], ['}', 2], ['reset() {', 2], ['y();', 4]] as const) order.push(line, indent);
+    assert.ok(!order.allows('}', 2), '`return;` comes before `reset` closes');
+    for (const [line, indent] of [['return;', 4], ['}', 2], ['}', 0]] as const) order.push(line, indent);
+    assert.ok(order.mayEnd());
+  });
+
   it('puts new lines right before the closing line of a block the sketch shows to its end', () => {
     const original = lines('class A {\nf() {\n}\ng() {\n}\n}');
     const indents = [0, 2, 2, 2, 2, 0];

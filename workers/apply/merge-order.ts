@@ -633,17 +633,24 @@ function pairClosers(
     const p2 = closerAfter(original, p, indents);
     if (q2 < 0 || p2 < 0 || sketch[q2] !== original[p2] || keeps[q2] >= 0 || keptAs[p2] >= 0) continue;
     let whole = true;
-    // A marker after the block's last line of code may stand for the rest of it and more.
+    // A marker after the block's last line of code may stand for the rest of it and more; not
+    // where the block's closing line is the last line of both texts (nothing more comes).
+    const last = lastLine(sketch) === q2 && lastLine(original) === p2;
     let lastCode = q2 - 1;
     while (lastCode > q && !isCode(sketch[lastCode])) lastCode--;
     for (let k = q + 1; k <= q2 && whole; k++) {
-      whole = (k <= lastCode || !elisions.has(k)) && (keeps[k] < 0 || (keeps[k] > p && keeps[k] < p2));
+      whole = (k <= lastCode || last || !elisions.has(k)) && (keeps[k] < 0 || (keeps[k] > p && keeps[k] < p2));
     }
     for (let k = p + 1; k < p2 && whole; k++) whole = keptAs[k] < 0 || (keptAs[k] > q && keptAs[k] < q2);
     if (!whole) continue;
     keptAs[p2] = q2;
     keeps[q2] = p2;
   }
+}
+
+/** The position of the last line that is not blank (-1: none). */
+function lastLine(lines: readonly string[]): number {
+  return lines.findLastIndex((l) => l !== '');
 }
 
 /**
