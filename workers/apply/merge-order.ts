@@ -603,7 +603,8 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
 
 /**
  * A block the sketch shows to its end: where a kept line opens a block (ends with `{`, `(` or `[`)
- * and the sketch closes it with no marker after the block's last line of code, the line that
+ * and the sketch closes it with no marker after the block's last line of code (or with the last
+ * line of both texts, after which nothing more can come), the line that
  * closes it (bare punctuation, at the opening line's indentation or less) is the original's line
  * that closes the same block, if the two are the same line and pairing them keeps both texts'
  * order. The sketch then shows the block's last lines whole, as between any two kept lines (all
