@@ -263,6 +263,24 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('does not keep a line found past a block edge the sketch does not show, nor delete the original\'s copy', () => {
+    // `w();` is new in `f`; the original has it only in `g`, past `}` and `g() {`.
+    const original = lines('f() {\na();\n}\n\ng() {\nw();\nb();\n}');
+    const indents = [0, 2, 0, 0, 0, 2, 2, 0];
+    const order = new MergeOrder(original, lines('a();\nw();\nlog(w);\n}'), new Set([0, 4]), { indents, sketchIndents: [2, 2, 2, 0] });
+    write(order, 'f() {\na();\nw();\nlog(w);\n}\n\ng() {');
+    assert.ok(!order.allows('b();', 2), 'the original\'s `w();` stays in `g`');
+    write(order, 'w();\nb();\n}');
+    assert.ok(order.mayEnd());
+  });
+
+  it('does not write a closing line twice in a row at the same indentation', () => {
+    const order = new MergeOrder(lines('f() {\na();\n}\ng();'), lines('a();\nb();\n}'), new Set([0, 3]), { indents: [0, 2, 0, 0], sketchIndents: [2, 2, 0] });
+    for (const [line, indent] of [['f() {', 0], ['a();', 2], ['b();', 2], ['}', 0]] as const) order.push(line, indent);
+    assert.ok(!order.allows('}', 0), 'the sketch\'s `}` was the original\'s');
+    assert.ok(order.allows('g();', 0));
+  });
+
   it('puts new lines right before the closing line of a block the sketch shows to its end', () => {
     const original = lines('class A {\nf() {\n}\ng() {\n}\n}');
     const indents = [0, 2, 2, 2, 2, 0];

@@ -23,7 +23,8 @@
  * the original's line kept: writing it moves a reading on in both; so is a line of code that
  * repeats, where it stands next to a kept line in both texts, and the line that closes a block a
  * kept line opens, where the sketch shows that block to its end; so are two or more lines in a
- * row that the original has in that order in one place only (pairRuns). Between two kept lines
+ * row that the original has in that order in one place only (pairRuns); but not a line the
+ * original has only past a block edge the sketch does not show (unpairLeaps). Between two kept lines
  * with no marker between them, the sketch shows the whole stretch: the original's other lines
  * there are deleted or rewritten, and are not written.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
@@ -47,7 +48,8 @@
  * after the sketch's last line, if kept (pairLastLine). A snippet without markers at its edges
  * implies them there when it starts or ends in the middle of the file (snippetEdges). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
- * than the sketch's part there has new ones (mayPass).
+ * than the sketch's part there has new ones (mayPass). A closing line never follows the same
+ * closing line at the same indentation.
  */
 
 import { closes, opens } from './block-structure';
@@ -108,6 +110,8 @@ export class MergeOrder {
   private afterBlank = true;
   /** Lines written so far. */
   private written = 0;
+  /** The last line written that is not blank, and its indentation (-1: not given). */
+  private lastWritten: readonly [string, number] | null = null;
   /** For each sketch position, the first required line at or after it (the sketch's length: none). */
   private readonly nextRequired: Int32Array;
   /**
@@ -132,6 +136,8 @@ export class MergeOrder {
   >();
   /** Original positions whose line the sketch rewrites in place (see place). */
   private readonly rewrites = new Set<number>();
+  /** Lines the sketch has that were found in the original only past a block edge (unpairLeaps). */
+  private readonly leapt = new Set<string>();
   private readonly indents?: readonly number[];
 
   constructor(
@@ -159,6 +165,7 @@ export class MergeOrder {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set());
+    if (layout.indents && layout.sketchIndents) unpairLeaps(original, sketch, this.keptAs, this.keeps, elisions, layout.indents, layout.sketchIndents, this.leapt);
     this.elisions = snippetEdges(original, sketch, this.keeps, elisions, layout.indents, layout.sketchIndents);
     if (layout.indents && layout.sketchIndents) {
       pairClosers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
@@ -202,7 +209,17 @@ export class MergeOrder {
 
   /** Whether the line `key` may come next. */
   allows(key: string, indent?: number): boolean {
-    return this.next(key, indent).length > 0;
+    return !this.closesTwice(key, indent) && this.next(key, indent).length > 0;
+  }
+
+  /**
+   * Whether `key` is a closing line (`}`, `});`) that would follow the same closing line at the
+   * same indentation, blank lines aside: the second closes nothing (a closing line of the sketch
+   * before a marker, then the original's same line as the first the marker stands for).
+   */
+  private closesTwice(key: string, indent?: number): boolean {
+    const last = this.lastWritten;
+    return indent !== undefined && last !== null && last[0] === key && last[1] === indent && closes(key) && !opens(key) && !isCode(key);
   }
 
   /** Records that the line `key` was written (it must be allowed). */
@@ -210,6 +227,7 @@ export class MergeOrder {
     const next = this.next(key, indent);
     for (const [, j] of next) if (j > this.lastSketchCode) this.sketchPassed = true;
     this.afterBlank = key === '';
+    if (key !== '') this.lastWritten = [key, indent ?? -1];
     this.written++;
     this.readings = frontier(next, (a, b) => this.covers(a, b));
   }
@@ -292,12 +310,14 @@ export class MergeOrder {
       const unlike = new Int32Array(this.original.length + 1);
       const unlikeOpen = new Int32Array(this.original.length + 1);
       this.original.forEach((key, n) => {
-        const counts = (isCode(key) || COMMENT_EDGE.test(key)) && !keys.has(key);
+        // A line the part has too is moved, not gone, unless the part's is a new line (unpairLeaps).
+        const counts = (isCode(key) || COMMENT_EDGE.test(key)) && (!keys.has(key) || this.leapt.has(key));
         const code = counts && isCode(key) && !isComment(key) && !holds(key);
         passed[n + 1] = passed[n] + (counts ? 1 : 0);
         passedCode[n + 1] = passedCode[n] + (code ? 1 : 0);
         const t = counts ? tokens(key) : [];
-        const like = code ? freshCode.some((f) => sharesName(t, f)) : !counts || holds(key) || fresh.some((f) => likeness(t, f) > 0);
+        // The original's copy of a line the part writes as new is not one of its lines rewritten.
+        const like = this.leapt.has(key) ? false : code ? freshCode.some((f) => sharesName(t, f)) : !counts || holds(key) || fresh.some((f) => likeness(t, f) > 0);
         unlike[n + 1] = unlike[n] + (like ? 0 : 1);
         unlikeOpen[n + 1] = unlikeOpen[n] + (like || !OPENS.test(key) ? 0 : 1);
       });
@@ -599,6 +619,51 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
   for (let x = 0; x < n; x++) if (keptAs[x] >= 0 && inA.get(a[x]) === 1 && !repeated.has(a[x])) extend(x, keptAs[x], 1);
   for (let x = n - 1; x >= 0; x--) if (keptAs[x] >= 0 && inA.get(a[x]) === 1 && !repeated.has(a[x])) extend(x, keptAs[x], -1);
   return [keptAs, keeps];
+}
+
+/**
+ * Kept lines leap over no block edge the sketch does not show: where two kept lines follow each
+ * other in the sketch with no marker between, and the original between them leaves the block both
+ * stand in (a line less indented than either) while the sketch's lines between them do not, the
+ * later line is not the original's there (`const wheres = this.where();` of one method, found in
+ * the next one): it is a new line, and the next kept line is judged against the one before.
+ * The original's copy is then not the sketch's line moved: passing it deletes it (`leapt`).
+ */
+function unpairLeaps(
+  original: readonly string[],
+  sketch: readonly string[],
+  keptAs: Int32Array,
+  keeps: Int32Array,
+  elisions: ReadonlySet<number>,
+  indents: readonly number[],
+  sketchIndents: readonly number[],
+  leapt: Set<string>,
+): void {
+  // The least indentation of the lines of `lines` from `from` to before `to`, blank lines aside.
+  const least = (from: number, to: number, lines: readonly string[], indent: readonly number[]) => {
+    let min = Infinity;
+    for (let k = from; k < to; k++) if (lines[k] !== '') min = Math.min(min, indent[k]);
+    return min;
+  };
+  let prev = -1;
+  for (let q = 0; q < keeps.length; q++) {
+    const p = keeps[q];
+    if (p < 0) continue;
+    let marked = false;
+    for (let k = prev + 1; k <= q && !marked; k++) marked = elisions.has(k);
+    if (prev >= 0 && !marked && p > keeps[prev] + 1) {
+      const from = keeps[prev];
+      const leaves = least(from + 1, p, original, indents) < Math.min(indents[from], indents[p]);
+      const shows = least(prev + 1, q, sketch, sketchIndents) < Math.min(sketchIndents[prev], sketchIndents[q]);
+      if (leaves && !shows) {
+        leapt.add(original[p]);
+        keptAs[p] = -1;
+        keeps[q] = -1;
+        continue;
+      }
+    }
+    prev = q;
+  }
 }
 
 /**
