@@ -274,6 +274,17 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('does not keep a short line found alone among new lines', () => {
+    // `reject(err);` is the file's once, in another callback: the snippet's is a new line.
+    const original = lines('run();\nwrite(html);\ndone();\nstdin.on(\'error\', function (err) {\nreject(err);\n});');
+    const sketch = lines('await new Promise((resolve, reject) => {\nwrite(html, (err) => {\nif (err) {\nreject(err);\n} else {\nresolve();\n}\n});\n});');
+    const order = new MergeOrder(original, sketch, new Set(), { indents: [0, 0, 0, 0, 2, 0], sketchIndents: [0, 2, 4, 6, 4, 6, 4, 2, 0] });
+    assert.deepEqual(order.pairs(), [], 'nothing anchors the snippet');
+    // A line with more names is kept alone too.
+    const named = new MergeOrder(lines('a();\nconst user = await loadUser(id);\nb();'), lines('if (x) {\nconst user = await loadUser(id);\n}'), new Set([0, 3]));
+    assert.deepEqual(named.pairs(), [[1, 1]]);
+  });
+
   it('does not write a closing line twice in a row at the same indentation', () => {
     const order = new MergeOrder(lines('f() {\na();\n}\ng();'), lines('a();\nb();\n}'), new Set([0, 3]), { indents: [0, 2, 0, 0], sketchIndents: [2, 2, 0] });
     for (const [line, indent] of [['f() {', 0], ['a();', 2], ['b();', 2], ['}', 0]] as const) order.push(line, indent);

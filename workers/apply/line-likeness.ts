@@ -11,6 +11,11 @@ const KEYWORDS = new Set(
   'this self const let var return await async function def if else elif new true false True False null None undefined for while of in is not and or typeof instanceof throw raise try catch except finally export import from default class extends static void yield break continue switch case do pass public private protected readonly type interface'.split(' '),
 );
 
+/** How many distinct names (not keywords, not numbers) a line's tokens hold. */
+export function nameCount(t: readonly string[]): number {
+  return new Set(t.filter((w) => /[A-Za-z_$]/.test(w) && !KEYWORDS.has(w))).size;
+}
+
 /** Whether two lines share a name (not a keyword) or a number. */
 export function sharesName(a: readonly string[], b: readonly string[]): boolean {
   const words = new Set(a.filter((t) => /\w/.test(t) && !KEYWORDS.has(t)));

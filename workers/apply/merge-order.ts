@@ -24,7 +24,8 @@
  * repeats, where it stands next to a kept line in both texts, and the line that closes a block a
  * kept line opens, where the sketch shows that block to its end; so are two or more lines in a
  * row that the original has in that order in one place only (pairRuns); but not a line the
- * original has only past a block edge the sketch does not show (unpairLeaps). Between two kept lines
+ * original has only past a block edge the sketch does not show (unpairLeaps), nor a short line
+ * kept alone among new lines (unpairStrays). Between two kept lines
  * with no marker between them, the sketch shows the whole stretch: the original's other lines
  * there are deleted or rewritten, and are not written.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
@@ -53,7 +54,7 @@
  */
 
 import { closes, opens } from './block-structure';
-import { likeness, sharesName, tokens } from './line-likeness';
+import { likeness, nameCount, sharesName, tokens } from './line-likeness';
 
 /** A line that only opens or closes a block comment, or a doc comment's bare `*`: part of a comment, not punctuation to drop. */
 const COMMENT_EDGE = /^(?:\/\*+|\*+\/|\*)$/;
@@ -166,6 +167,7 @@ export class MergeOrder {
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set());
     if (layout.indents && layout.sketchIndents) unpairLeaps(original, sketch, this.keptAs, this.keeps, elisions, layout.indents, layout.sketchIndents, this.leapt);
+    unpairStrays(sketch, this.keptAs, this.keeps, elisions);
     this.elisions = snippetEdges(original, sketch, this.keeps, elisions, layout.indents, layout.sketchIndents);
     if (layout.indents && layout.sketchIndents) {
       pairClosers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
@@ -619,6 +621,33 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
   for (let x = 0; x < n; x++) if (keptAs[x] >= 0 && inA.get(a[x]) === 1 && !repeated.has(a[x])) extend(x, keptAs[x], 1);
   for (let x = n - 1; x >= 0; x--) if (keptAs[x] >= 0 && inA.get(a[x]) === 1 && !repeated.has(a[x])) extend(x, keptAs[x], -1);
   return [keptAs, keeps];
+}
+
+/** A kept line this short (names, keywords aside) anchors the sketch only beside other kept lines. */
+const STRAY_NAMES = 2;
+
+/**
+ * A short line kept alone among new lines (`reject(err);` inside a new callback, found once in
+ * the file in another one) is not the original's line there: a line that generic anchors only
+ * where a kept line (or a marker, or the sketch's edge) stands next to it, past blank lines and
+ * bare punctuation. It is a new line.
+ */
+function unpairStrays(sketch: readonly string[], keptAs: Int32Array, keeps: Int32Array, elisions: ReadonlySet<number>): void {
+  const beside = (q: number, step: number) => {
+    for (let k = q + step; k >= 0 && k < sketch.length; k += step) {
+      if (elisions.has(step > 0 ? k : k + 1)) return true;
+      if (isCode(sketch[k])) return keeps[k] >= 0;
+    }
+    return true;
+  };
+  const strays: number[] = [];
+  for (let q = 0; q < sketch.length; q++) {
+    if (keeps[q] >= 0 && nameCount(tokens(sketch[q])) <= STRAY_NAMES && !beside(q, -1) && !beside(q, 1)) strays.push(q);
+  }
+  for (const q of strays) {
+    keptAs[keeps[q]] = -1;
+    keeps[q] = -1;
+  }
 }
 
 /**
