@@ -16,10 +16,10 @@ function write(order: MergeOrder, text: string): void {
 
 describe('merge order', () => {
   it('interleaves the two texts, each read forwards, and refuses a line both have passed', () => {
-    const order = new MergeOrder(lines('a();\nb();\nc();'), lines('x();\nb();\ny();'), new Set([0]));
-    write(order, 'a();\nx();\nb();\ny();');
-    // `b();` is in both texts once: the original's line kept, so both readings moved past it.
-    assert.ok(!order.allows('b();'));
+    const order = new MergeOrder(lines('a();\nb(user, id);\nc();'), lines('x();\nb(user, id);\ny();'), new Set([0]));
+    write(order, 'a();\nx();\nb(user, id);\ny();');
+    // `b(user, id);` is in both texts once: the original's line kept, so both readings moved past it.
+    assert.ok(!order.allows('b(user, id);'));
     assert.ok(!order.allows('x();'));
     assert.ok(order.allows('c();'), 'the rest of the original may still come');
     assert.ok(!order.allows(''), 'a blank line only where a text has one next');
@@ -283,6 +283,9 @@ describe('merge order', () => {
     // A line with more names is kept alone too.
     const named = new MergeOrder(lines('a();\nconst user = await loadUser(id);\nb();'), lines('if (x) {\nconst user = await loadUser(id);\n}'), new Set([0, 3]));
     assert.deepEqual(named.pairs(), [[1, 1]]);
+    // So is a line that opens a block.
+    const opener = new MergeOrder(lines('a();\nrender() {\nb();\n}'), lines('/** Renders. */\nrender() {\nfresh();\n}'), new Set([0, 4]));
+    assert.deepEqual(opener.pairs(), [[1, 1]]);
   });
 
   it('does not write a closing line twice in a row at the same indentation', () => {

@@ -627,10 +627,10 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
 const STRAY_NAMES = 2;
 
 /**
- * A short line kept alone among new lines (`reject(err);` inside a new callback, found once in
- * the file in another one) is not the original's line there: a line that generic anchors only
+ * A short statement kept alone among new lines (`reject(err);` inside a new callback, found once
+ * in the file in another one) is not the original's line there: a line that generic anchors only
  * where a kept line (or a marker, or the sketch's edge) stands next to it, past blank lines and
- * bare punctuation. It is a new line.
+ * bare punctuation. It is a new line. A line that opens a block (`render() {`) anchors alone.
  */
 function unpairStrays(sketch: readonly string[], keptAs: Int32Array, keeps: Int32Array, elisions: ReadonlySet<number>): void {
   const beside = (q: number, step: number) => {
@@ -642,7 +642,7 @@ function unpairStrays(sketch: readonly string[], keptAs: Int32Array, keeps: Int3
   };
   const strays: number[] = [];
   for (let q = 0; q < sketch.length; q++) {
-    if (keeps[q] >= 0 && nameCount(tokens(sketch[q])) <= STRAY_NAMES && !beside(q, -1) && !beside(q, 1)) strays.push(q);
+    if (keeps[q] >= 0 && !opens(sketch[q]) && nameCount(tokens(sketch[q])) <= STRAY_NAMES && !beside(q, -1) && !beside(q, 1)) strays.push(q);
   }
   for (const q of strays) {
     keptAs[keeps[q]] = -1;
