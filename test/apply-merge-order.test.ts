@@ -288,6 +288,19 @@ describe('merge order', () => {
     assert.deepEqual(opener.pairs(), [[1, 1]]);
   });
 
+  it('adds new code after the file\'s last lines where the sketch\'s last part starts with them', () => {
+    const original = lines('t(\'a\', () => {\nok(a);\nt.end();\n});\nt(\'b\', () => {\nok(b);\nt.end();\n});');
+    const sketch = lines('t.end();\n});\nt(\'c\', () => {\nok(c);\nt.end();\n});');
+    const order = new MergeOrder(original, sketch, new Set([0]), { indents: [0, 2, 2, 0, 0, 2, 2, 0], sketchIndents: [2, 0, 0, 2, 2, 0] });
+    for (const [line, indent] of [['t(\'a\', () => {', 0], ['ok(a);', 2], ['t.end();', 2], ['});', 0]] as const) order.push(line, indent);
+    assert.ok(!order.allows('t(\'c\', () => {', 0), 'the new test comes after the last one');
+    for (const [line, indent] of [['t(\'b\', () => {', 0], ['ok(b);', 2], ['t.end();', 2], ['});', 0], ['t(\'c\', () => {', 0], ['ok(c);', 2], ['t.end();', 2], ['});', 0]] as const) {
+      assert.ok(order.allows(line, indent), line);
+      order.push(line, indent);
+    }
+    assert.ok(order.mayEnd());
+  });
+
   it('does not write a closing line twice in a row at the same indentation', () => {
     const order = new MergeOrder(lines('f() {\na();\n}\ng();'), lines('a();\nb();\n}'), new Set([0, 3]), { indents: [0, 2, 0, 0], sketchIndents: [2, 2, 0] });
     for (const [line, indent] of [['f() {', 0], ['a();', 2], ['b();', 2], ['}', 0]] as const) order.push(line, indent);

@@ -232,6 +232,18 @@ describe('apply windows', () => {
     assert.equal(t.start, 0);
   });
 
+  it('adds new code at the file\'s end where the sketch\'s last part starts with the file\'s last lines', () => {
+    const original = longFile(200);
+    // Every function ends so; with no marker after the new function, it is the file's last.
+    const sketch = '// ... existing code ...\n  return next * 2;\n}\n\nexport function added(value) {\n  return value;\n}\n';
+    const [w] = planWindows(original, sketch, budget());
+    assert.equal(w.end, original.length);
+    assert.ok(original.slice(w.start, w.end).includes('step199') && !original.slice(w.start, w.end).includes('step198'));
+    // With a marker after it, the part is anchored by its lines as usual.
+    const [v] = planWindows(original, `${sketch}// ... existing code ...\n`, budget());
+    assert.ok(v.end < original.length);
+  });
+
   it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {
     const original = longFile(12);
     const sketch = '// ... existing code ...\nexport const twice = (value) => step3(step3(value));\n// ... existing code ...\n';

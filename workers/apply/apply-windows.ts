@@ -4,7 +4,9 @@
  * anchors. The code between windows is the code the sketch elided, kept as it is. Small files, and
  * sketches without markers that fit the model's context, are one window over the whole file. A
  * window longer than the model was trained on is cut in pieces at lines both texts share, so a
- * long file rewritten whole is applied piece by piece.
+ * long file rewritten whole is applied piece by piece. A last part after a marker that starts with
+ * the file's last lines and goes on with new code (a test added after the last one) is anchored at
+ * the file's end, not where those lines first occur.
  */
 import { ApplyInputError, hasElisionMarkers, isAnchorLine, isElisionMarker } from './apply-input';
 
@@ -68,7 +70,9 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   const close = (marker: string | null) => {
     if (current.some((l) => !isElisionMarker(l))) {
       const keys = current.map((l) => (isAnchorLine(l) && occurrences.has(l.trim()) ? l.trim() : null));
-      const span = anchorSpan(keys, anchorKeys, lastLine + 1) ?? anchorSpan(keys, anchorKeys, 0);
+      // The last part, after a marker, that starts with the file's last lines adds code at the end.
+      const atEnd = marker === null && isElisionMarker(current[0]) ? endRun(current.slice(1), fileLines) : 0;
+      const span = atEnd ? ([fileLines.length - atEnd, fileLines.length - 1] as [number, number]) : (anchorSpan(keys, anchorKeys, lastLine + 1) ?? anchorSpan(keys, anchorKeys, 0));
       // A line found once in the file is a sure anchor: the part covers it even if far away.
       for (const key of keys) {
         if (!span || !key || occurrences.get(key) !== 1) continue;
@@ -150,6 +154,24 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
     }
     return pieces;
   });
+}
+
+/**
+ * How many lines the file ends with (blank lines after them aside) that `part` starts with, as
+ * written (indentation included), where code the file lacks follows them in the part; 0 if none.
+ * The returned count includes the file's trailing blank lines, so the span ends at the file's end.
+ */
+function endRun(part: string[], fileLines: string[]): number {
+  const same = (a: string, b: string) => a.trimEnd() === b.trimEnd();
+  let end = fileLines.length;
+  while (end > 0 && fileLines[end - 1].trim() === '') end--;
+  if (!part.length || part[0].trim() === '') return 0;
+  for (let n = Math.min(part.length, end); n >= 1; n--) {
+    let k = 0;
+    while (k < n && same(part[k], fileLines[end - n + k])) k++;
+    if (k === n) return part.slice(n).some((l) => isAnchorLine(l) && !fileLines.some((f) => same(f, l))) ? fileLines.length - (end - n) : 0;
+  }
+  return 0;
 }
 
 /** A piece that takes at least this share of the trained length may end at any shared line. */

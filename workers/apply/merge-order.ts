@@ -46,7 +46,8 @@
  * without beginning its stretch (the marker stood for nothing) may pass only the lines the new
  * lines before the marker may have rewritten. A marker at the sketch's end stands for the rest of
  * the original: the output does not end before it; without one, the original does not go on
- * after the sketch's last line, if kept (pairLastLine). A snippet without markers at its edges
+ * after the sketch's last line, if kept (pairLastLine); a last marker followed by the original's
+ * last lines, then new code, adds that code at the end (pairEndRun). A snippet without markers at its edges
  * implies them there when it starts or ends in the middle of the file (snippetEdges). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
  * than the sketch's part there has new ones (mayPass). A closing line never follows the same
@@ -173,6 +174,7 @@ export class MergeOrder {
       pairClosers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
     }
     pairLastLine(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
+    pairEndRun(original, sketch, this.keptAs, this.keeps, elisions, layout.indents, layout.sketchIndents);
     if (layout.indents && layout.sketchIndents) {
       pairRuns(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents, layout.repeated ?? new Set());
     }
@@ -774,6 +776,43 @@ function pairLastLine(
   for (let k = p + 1; k < original.length; k++) if (keptAs[k] >= 0) return;
   keptAs[p] = q;
   keeps[q] = p;
+}
+
+/**
+ * A sketch whose last marker is followed by the original's last lines, then new code, and no
+ * marker after it (`// ...`, `t.end();`, `});`, then a new test) adds the new code at the file's
+ * end: those lines, found elsewhere in the file too (every test ends so), are the original's last
+ * ones, if none of either is kept yet and they stand at the same indentation.
+ */
+function pairEndRun(
+  original: readonly string[],
+  sketch: readonly string[],
+  keptAs: Int32Array,
+  keeps: Int32Array,
+  elisions: ReadonlySet<number>,
+  indents?: readonly number[],
+  sketchIndents?: readonly number[],
+): void {
+  if (!elisions.size) return;
+  const m = Math.max(...elisions);
+  const end = lastLine(original);
+  if (m >= sketch.length || end < 0) return;
+  let k = 0;
+  // The longest run from the marker on that the original ends with.
+  for (let n = Math.min(sketch.length - m, end + 1); n >= 1 && !k; n--) {
+    let same = true;
+    for (let t = 0; t < n && same; t++) {
+      const [q, p] = [m + t, end - n + 1 + t];
+      same = sketch[q] === original[p] && keeps[q] < 0 && keptAs[p] < 0 && (!indents || !sketchIndents || indents[p] === sketchIndents[q]);
+    }
+    if (same) k = n;
+  }
+  // New code follows the run: the run is the edge it is added at, not the file's end shown whole.
+  if (!k || sketch[m] === '' || !sketch.slice(m + k).some(isCode) || keeps.slice(m + k).some((p) => p >= 0)) return;
+  for (let t = 0; t < k; t++) {
+    keeps[m + t] = end - k + 1 + t;
+    keptAs[end - k + 1 + t] = m + t;
+  }
 }
 
 /**
