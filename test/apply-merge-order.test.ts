@@ -506,8 +506,10 @@ describe('merge order', () => {
     write(order, '  const transport = pino.transport({\n  })\n  t.after(end)');
     assert.ok(!order.allows('})'), 'the stretch does not end at the first `})` it meets');
     write(order, '  const instance = pino(transport)\n  assert.deepEqual(result, {\n    pid\n  })\n})\n\ntest(more)\n})');
-    // Not where the run stands more than once: `})` alone there pairs nowhere.
-    assert.deepEqual(new MergeOrder(lines('  })\n})\n  })\n})'), lines('  })\n})\nnext()'), new Set([0]), { indents: [2, 0, 2, 0], sketchIndents: [2, 0, 0] }).pairs(), []);
+    // Not where the run stands more than once: `})` alone there pairs nowhere (with a marker after
+    // the new line; without one, the new line is the file's last, after the original's last run).
+    assert.deepEqual(new MergeOrder(lines('  })\n})\n  })\n})'), lines('  })\n})\nnext()'), new Set([0, 3]), { indents: [2, 0, 2, 0], sketchIndents: [2, 0, 0] }).pairs(), []);
+    assert.deepEqual(new MergeOrder(lines('  })\n})\n  })\n})'), lines('  })\n})\nnext()'), new Set([0]), { indents: [2, 0, 2, 0], sketchIndents: [2, 0, 0] }).pairs(), [[2, 0], [3, 1]]);
   });
 
   it('anchors a snippet of closers around one changed line by the runs of them the original has once', () => {
