@@ -301,6 +301,16 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('ends a marker\'s stretch with new lines only where the new lines before the next kept line may rewrite what it passes', () => {
+    const original = lines('a();\nold(one);\nold(two);\nkeep(x, y, z);\nmore();');
+    // `added(...)` come after the kept line: they rewrite nothing before it.
+    const order = new MergeOrder(original, lines('fresh();\nkeep(x, y, z);\nadded(one);\nadded(two);'), new Set([0, 4]));
+    write(order, 'a();');
+    assert.ok(!order.allows('fresh();'), 'one new line does not stand for the two `old` lines');
+    write(order, 'old(one);\nold(two);\nfresh();\nkeep(x, y, z);\nadded(one);\nadded(two);\nmore();');
+    assert.ok(order.mayEnd());
+  });
+
   it('does not write a closing line twice in a row at the same indentation', () => {
     const order = new MergeOrder(lines('f() {\na();\n}\ng();'), lines('a();\nb();\n}'), new Set([0, 3]), { indents: [0, 2, 0, 0], sketchIndents: [2, 2, 0] });
     for (const [line, indent] of [['f() {', 0], ['a();', 2], ['b();', 2], ['}', 0]] as const) order.push(line, indent);

@@ -287,12 +287,12 @@ export class MergeOrder {
    * a new comment rewrites a comment, or a line of code it holds commented out. A sketch without
    * markers is the new file whole: what it leaves out is gone. Without `alike`, only the counts
    * are checked, each line passed counted once (a part may delete a run of like blocks), and that
-   * a line that opens a block is like a new line.
+   * a line that opens a block is like a new line. `within` narrows the part to the sketch lines
+   * that may have rewritten the lines passed.
    */
-  private mayPass(i: number, p: number, j: number, alike = true): boolean {
+  private mayPass(i: number, p: number, j: number, alike = true, within: readonly [number, number] = [0, this.sketch.length]): boolean {
     if (p <= i || !this.elisions.size) return true;
-    let from = 0;
-    let to = this.sketch.length;
+    let [from, to] = within;
     for (const q of this.elisions) {
       if (q < j && q > from) from = q;
       if (q >= j && q < to) to = q;
@@ -482,7 +482,8 @@ export class MergeOrder {
         if (p >= i && !this.mayPassMarker(i, j, p, q, stretch)) continue;
         // A marker's stretch ends with a new line only where the lines between there and the kept
         // line after the new ones are few and like them: the new lines stand right before it.
-        if (p < 0 && stretch === ELIDING && this.keptAfter[q] >= 0 && !this.mayPass(i, this.keptAfter[q], q + 1, false)) continue;
+        // Only new lines from this one to that kept line may have rewritten the lines between.
+        if (p < 0 && stretch === ELIDING && this.keptAfter[q] >= 0 && !this.mayPass(i, this.keptAfter[q], q + 1, false, [q, this.keptAs[this.keptAfter[q]]])) continue;
         next.push(p >= i ? this.kept(p + 1, q + 1) : [i, q + 1, FREE]);
       }
     }
