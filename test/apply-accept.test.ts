@@ -154,16 +154,20 @@ describe('the review\'s diff', () => {
     const changes = reviewDiff(a, b);
     assert.equal(applied(a, b), b);
     for (const c of changes) {
-      // Each starts and ends at a line boundary, or marks words inside lines rewritten one for one.
-      const whole = (text: string, from: number, to: number) => (from === 0 || text[from - 1] === '\n') && (to === from || text[to - 1] === '\n');
+      // Each starts and ends at a line boundary (lines only added or removed: from the end of the
+      // line before), or marks words inside lines rewritten one for one.
+      const whole = (text: string, from: number, to: number) =>
+        (from === 0 || text[from - 1] === '\n') && (to === from || text[to - 1] === '\n');
+      const after = (text: string, from: number, to: number) => text[from] === '\n' && (to === from || text[to] === '\n');
+      const moved = c.fromA === c.toA ? after(b, c.fromB, c.toB) : c.fromB === c.toB && after(a, c.fromA, c.toA);
       const words = !a.slice(c.fromA, c.toA).includes('\n') && !b.slice(c.fromB, c.toB).includes('\n');
-      assert.ok((whole(a, c.fromA, c.toA) && whole(b, c.fromB, c.toB)) || words, JSON.stringify([a.slice(c.fromA, c.toA), b.slice(c.fromB, c.toB)]));
+      assert.ok((whole(a, c.fromA, c.toA) && whole(b, c.fromB, c.toB)) || moved || words, JSON.stringify([a.slice(c.fromA, c.toA), b.slice(c.fromB, c.toB)]));
     }
     assert.deepEqual(
       changes.map((c) => [a.slice(c.fromA, c.toA), b.slice(c.fromB, c.toB)]),
       [
         ['// Mock the database service\n', 'import { EmailService } from "./email-service";\n\n// Mock the services\n'],
-        ['', 'vi.mock("./email-service");\n'],
+        ['', '\nvi.mock("./email-service");'],
       ],
     );
     // Lines rewritten one for one show the words that changed.
@@ -171,21 +175,37 @@ describe('the review\'s diff', () => {
     assert.deepEqual(renamed.map((c) => [c.fromA, c.toA, c.fromB, c.toB]), [[6, 14, 6, 16], [35, 43, 37, 47]]);
   });
 
+  it('marks no unchanged line in the merge view\'s chunks, where added lines start with a line of blanks', () => {
+    // The added lines start with `    ` and so does the unchanged line after them: the merge view
+    // would move the insertion by those blanks and show `return user;` as removed and added again.
+    const a = 'f() {\n    this.cache.set(id, user);\n    return user;\n}\n';
+    const b = 'f() {\n    this.cache.set(id, user);\n    \n    log(user);\n    \n    return user;\n}\n';
+    const chunks = Chunk.build(Text.of(a.split('\n')), Text.of(b.split('\n')), { override: reviewDiff });
+    assert.deepEqual(
+      chunks.map((c) => [a.slice(c.fromA, c.toA), b.slice(c.fromB, c.toB)]),
+      [['', '    \n    log(user);\n    \n']],
+    );
+  });
+
   it('gives the output back on random edits', () => {
     const seed = runSeed();
     const random = seededRandom(seed);
     for (let round = 0; round < 60; round++) {
-      const lines = Array.from({ length: 1 + Math.floor(random() * 20) }, (_, i) => `  value${i} = ${Math.floor(random() * 5)};`);
+      const lines = Array.from({ length: 1 + Math.floor(random() * 20) }, (_, i) => (random() < 0.2 ? '' : `  value${i} = ${Math.floor(random() * 5)};`));
       const out = lines.flatMap((line) => {
         const r = random();
         if (r < 0.15) return [];
         if (r < 0.3) return [line.replace('=', '+=')];
         if (r < 0.4) return [line, `  added${Math.floor(random() * 9)}();`, ''];
+        if (r < 0.45) return [line, '', '  ', `  added${Math.floor(random() * 9)}();`];
         return [line];
       });
       const end = () => (random() < 0.5 ? '\n' : '');
       const [a, b] = [lines.join('\n') + end(), out.join('\n') + end()];
       assert.equal(applied(a, b), b, `seed ${seed}, round ${round}`);
+      // Accepting every chunk the merge view makes of it gives the output too.
+      const [ta, tb] = [Text.of(a.split('\n')), Text.of(b.split('\n'))];
+      assert.equal(acceptedChanges(Chunk.build(ta, tb, { override: reviewDiff }), ta, tb).apply(ta).toString(), b, `seed ${seed}, round ${round}`);
     }
   });
 });

@@ -524,4 +524,7 @@ const applyTheme = EditorView.baseTheme({
   '.cm-apply-review-editor > .cm-editor': { position: 'absolute', inset: '0', height: 'auto' },
   '.cm-apply-review .cm-chunkButtons': { display: 'flex', gap: '4px', padding: '2px 0' },
   '.cm-apply-review .cm-chunkButtons .cm-apply-button': { padding: '1px 8px', fontSize: '11px' },
+  // Folded unchanged lines: the merge view's own marks (U+299A) are missing from common fonts.
+  '.cm-apply-review .cm-collapsedLines:before': { content: '"\\2195"' },
+  '.cm-apply-review .cm-collapsedLines:after': { content: 'none' },
 });

@@ -27,6 +27,12 @@ export function reviewDiff(a: string, b: string): readonly Change[] {
     const now = added?.value ?? '';
     if (removed && added && removed.count === added.count) {
       for (const c of presentableDiff(old, now)) changes.push(new Change(atA + c.fromA, atA + c.toA, atB + c.fromB, atB + c.toB));
+    } else if ((!old || !now) && (old || now).endsWith('\n') && endsLine(a, atA) && endsLine(b, atB)) {
+      // Whole lines in or out, given from the end of the line before: the same text, but the merge
+      // view, which moves an insertion that starts as the text after it does (a line of blanks
+      // before an indented line), then has nothing to move, and marks no unchanged line. Not
+      // after a blank line, whose end is also its start: the view would lose the last line.
+      changes.push(new Change(atA - 1, atA - 1 + old.length, atB - 1, atB - 1 + now.length));
     } else {
       changes.push(new Change(atA, atA + old.length, atB, atB + now.length));
     }
@@ -34,4 +40,9 @@ export function reviewDiff(a: string, b: string): readonly Change[] {
     atB += now.length;
   }
   return changes;
+}
+
+/** Whether the line before `at` (a line start) has text, so `at - 1` ends it and starts nothing. */
+function endsLine(text: string, at: number): boolean {
+  return at >= 2 && text[at - 2] !== '\n';
 }
