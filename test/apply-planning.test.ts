@@ -143,7 +143,7 @@ function budget(whole = 0) {
 describe('apply windows', () => {
   it('keeps one window over the whole file when it fits', () => {
     const w = planWindows('a\nb\n', 'a\nc\n', { fits: () => true, wholeFits: () => true });
-    assert.deepEqual(w, [{ start: 0, end: 4, sketch: 'a\nc\n' }]);
+    assert.deepEqual(w, [{ start: 0, end: 4, sketch: 'a\nc\n', ownLines: true }]);
   });
 
   it('rewrites only the anchored parts of a file that fits when the sketch elides code, unless the file is small', () => {
@@ -154,13 +154,13 @@ describe('apply windows', () => {
     assert.equal(windows.length, 1);
     const text = original.slice(windows[0].start, windows[0].end);
     assert.ok(text.includes('step6(') && !text.includes('step2(') && !text.includes('step10('), text);
-    assert.deepEqual(planWindows(original, sketch, budget(2000)), [{ start: 0, end: original.length, sketch }]);
+    assert.deepEqual(planWindows(original, sketch, budget(2000)), [{ start: 0, end: original.length, sketch, ownLines: true }]);
   });
 
   it('gives the model the whole file when a sketch without markers fits, whatever the file size', () => {
     const original = longFile(12);
     const sketch = 'export function step6(value) {\n  const next = value + 60;\n';
-    assert.deepEqual(planWindows(original, sketch, budget()), [{ start: 0, end: original.length, sketch }]);
+    assert.deepEqual(planWindows(original, sketch, budget()), [{ start: 0, end: original.length, sketch, ownLines: true }]);
   });
 
   it('anchors each part of the sketch of a long file to its own lines, with context around', () => {
@@ -247,7 +247,7 @@ describe('apply windows', () => {
   it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {
     const original = longFile(12);
     const sketch = '// ... existing code ...\nexport const twice = (value) => step3(step3(value));\n// ... existing code ...\n';
-    assert.deepEqual(planWindows(original, sketch, budget()), [{ start: 0, end: original.length, sketch }]);
+    assert.deepEqual(planWindows(original, sketch, budget()), [{ start: 0, end: original.length, sketch, ownLines: true }]);
   });
 
   it('refuses a long file whose sketch anchors nowhere, or whose change is too wide for a window', () => {
@@ -267,7 +267,7 @@ describe('apply windows', () => {
     const trainedShare = (o: string, s: string) => (o.length + s.length + Math.max(o.length, s.length)) / 2400;
     const whole = { fits: () => true, wholeFits: () => true };
     assert.ok(trainedShare(original, sketch) > 1);
-    assert.deepEqual(planWindows(original, sketch, whole), [{ start: 0, end: original.length, sketch }]);
+    assert.deepEqual(planWindows(original, sketch, whole), [{ start: 0, end: original.length, sketch, ownLines: true }]);
     const pieces = planWindows(original, sketch, { ...whole, trainedShare });
     assert.ok(pieces.length >= 2, JSON.stringify(pieces));
     // The pieces follow on from each other over the whole file and the whole sketch.
@@ -293,8 +293,12 @@ describe('apply windows', () => {
     assert.equal(cut.map((p) => p.sketch).join(''), rewritten);
     assert.equal(cut.map((p) => long.slice(p.start, p.end)).join(''), long);
     for (const p of cut) assert.ok(trainedShare(long.slice(p.start, p.end), p.sketch) <= 1);
+    // Pieces of the whole file hold their lines as their own; a window a marked part anchors does not.
+    assert.ok(cut.every((p) => p.ownLines) && pieces.every((p) => p.ownLines));
+    const anchored = planWindows(long, '// ... existing code ...\nexport function step150(value) {\n  const next = value + 151;\n// ... existing code ...\n', small);
+    assert.ok(anchored.length === 1 && !anchored[0].ownLines);
     // A window with no line to share stays whole.
     const other = Array.from({ length: 40 }, (_, i) => `const other${i} = ${i};\n`).join('');
-    assert.deepEqual(planWindows(original, other, { ...whole, trainedShare }), [{ start: 0, end: original.length, sketch: other }]);
+    assert.deepEqual(planWindows(original, other, { ...whole, trainedShare }), [{ start: 0, end: original.length, sketch: other, ownLines: true }]);
   });
 });

@@ -16,6 +16,13 @@ export interface ApplyWindow {
   end: number;
   /** The part of the sketch for this window. */
   sketch: string;
+  /**
+   * A window over the whole file, or a piece of it cut at lines both texts share: a line it holds
+   * once in each text is that one line kept, whatever the rest of the file holds (where a window
+   * anchored by a sketch's part holds such a line once, the file's other copies say it may be
+   * misplaced).
+   */
+  ownLines?: true;
 }
 
 /** Lines of unchanged context around the anchored span of each part of the sketch (chosen on the valid suite). */
@@ -56,7 +63,7 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   const fileLines = original.split(/(?<=\n)/);
   const offsets = [0];
   for (const l of fileLines) offsets.push(offsets[offsets.length - 1] + l.length);
-  const whole = () => cutWindow(fileLines, offsets, { from: 0, to: fileLines.length, lines: sketch.split(/(?<=\n)/) }, budget);
+  const whole = () => piecesOf(fileLines, offsets, { from: 0, to: fileLines.length, lines: sketch.split(/(?<=\n)/) }, budget);
   if (hasElisionMarkers(sketch) ? budget.wholeFits(original, sketch) : fits(original, sketch)) return whole();
   /** How often each anchor line occurs in the file. */
   const occurrences = new Map<string, number>();
@@ -148,7 +155,7 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
     // A marker shared by two parts appears once.
     const lines = w.lines.filter((l, i) => !(isElisionMarker(l) && i > 0 && isElisionMarker(w.lines[i - 1])));
     // A window too long for the model (a long file rewritten whole, say) is cut in pieces too.
-    const pieces = cutWindow(fileLines, offsets, { from: w.from, to: w.to, lines }, budget);
+    const pieces = piecesOf(fileLines, offsets, { from: w.from, to: w.to, lines }, budget);
     if (pieces.some((p) => !fits(original.slice(p.start, p.end), p.sketch))) {
       throw new ApplyInputError('one part of this edit spans too much of a long file to apply at once; split the sketch into smaller changes');
     }
@@ -172,6 +179,12 @@ function endRun(part: string[], fileLines: string[]): number {
     if (k === n) return part.slice(n).some((l) => isAnchorLine(l) && !fileLines.some((f) => same(f, l))) ? fileLines.length - (end - n) : 0;
   }
   return 0;
+}
+
+/** A window's pieces (cutWindow); over the whole file, each piece's lines are its own (`ownLines`). */
+function piecesOf(fileLines: string[], offsets: number[], w: { from: number; to: number; lines: string[] }, budget: WindowBudget): ApplyWindow[] {
+  const pieces = cutWindow(fileLines, offsets, w, budget);
+  return w.from === 0 && w.to === fileLines.length ? pieces.map((p) => ({ ...p, ownLines: true as const })) : pieces;
 }
 
 /** A piece that takes at least this share of the trained length may end at any shared line. */
