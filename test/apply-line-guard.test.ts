@@ -194,6 +194,18 @@ describe('line guard', () => {
     assert.ok(loose.allows(0));
   });
 
+  it('keeps each line\'s indentation from the text it is read from in a file rewritten whole', () => {
+    const file = 'class A<\n  TKey\n> {\n  f<\n      TKey\n  >() {}\n}\n';
+    const rewritten = file.replace('f<', 'g<');
+    const whole = new LineGuard({ original: file.split('\n'), sketch: rewritten.split('\n'), whole: true }, (id) => String.fromCharCode(id), 0, new Set());
+    write(whole, 'class A<\n  ');
+    assert.ok(!whole.allows(' '.charCodeAt(0)), '`TKey` at 6 is the copy further on');
+    write(whole, 'TKey\n');
+    // A window of a file: a line may take the indentation of another copy (the window may be misplaced).
+    const window = charGuard(file, rewritten);
+    write(window, 'class A<\n      TKey\n');
+  });
+
   it('writes a line inside an open block deeper than the line that opened it, where both texts do', () => {
     const original = 'class A {\n  f() {\n    a();\n  }\n}\n';
     const sketch = 'class A {\n  // ...\n  g() {\n  }\n}\n';

@@ -311,6 +311,22 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('writes each line as indented in the text it is read from, where the whole sketch keeps the indentation', () => {
+    // `TKey` at 2 closes a class's type parameters; the file has it at 6 elsewhere too.
+    const original = lines('class A<\nTKey\n> {\nf<\nTKey\n>() {}\n}');
+    const indents = [0, 2, 0, 2, 6, 2, 0];
+    const layout = { indents, sketchIndents: indents };
+    const order = new MergeOrder(original, original, new Set(), layout);
+    order.keepIndents();
+    order.push('class A<', 0);
+    assert.ok(!order.allows('TKey', 6), 'the copy at 6 is further on in both texts');
+    assert.ok(order.allows('TKey', 2));
+    // Without it, a line may take the indentation of any of its copies.
+    const loose = new MergeOrder(original, original, new Set(), layout);
+    loose.push('class A<', 0);
+    assert.ok(loose.allows('TKey', 6));
+  });
+
   it('does not write a closing line twice in a row at the same indentation', () => {
     const order = new MergeOrder(lines('f() {\na();\n}\ng();'), lines('a();\nb();\n}'), new Set([0, 3]), { indents: [0, 2, 0, 0], sketchIndents: [2, 2, 0] });
     for (const [line, indent] of [['f() {', 0], ['a();', 2], ['b();', 2], ['}', 0]] as const) order.push(line, indent);

@@ -92,7 +92,9 @@ export class LineGuard {
   /**
    * @param texts the lines of the original and of the sketch (elision markers are left out here),
    *   and, when the original is a window of a file, the lines the whole file holds more than once
-   *   (repeatedLines)
+   *   (repeatedLines); `whole`: the texts are the whole file and the whole new file (or pieces
+   *   of them cut at lines both share), so each line keeps the indentation of the text it is read
+   *   from, where the sketch moves no kept line in or out (MergeOrder.keepIndents)
    * @param tokenText bytes of a token id, one char per byte
    * @param eos the end token, allowed where a line ends
    * @param blocked token ids never allowed (other special tokens)
@@ -104,7 +106,7 @@ export class LineGuard {
    *   the vocabulary's own tokens (a model led off them spells words in pieces)
    */
   constructor(
-    texts: { original: readonly string[]; sketch: readonly string[]; repeated?: ReadonlySet<string> },
+    texts: { original: readonly string[]; sketch: readonly string[]; repeated?: ReadonlySet<string>; whole?: boolean },
     private readonly tokenText: (id: number) => string,
     private readonly eos: number,
     private readonly blocked: ReadonlySet<number>,
@@ -166,6 +168,7 @@ export class LineGuard {
     };
     for (const line of original) addShape(indentOf(line), trim(line));
     const shifts = indentShifts(original, sketch, this.order.pairs());
+    if (texts.whole && shifts.length === 1 && shifts[0]('') === '') this.order.keepIndents();
     // A sketch pasted at column 0 goes in shifted only: as the output will have it, a draft source.
     const [only] = shifts;
     if (shifts.length === 1 && only('') !== '') {

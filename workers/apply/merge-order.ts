@@ -141,6 +141,9 @@ export class MergeOrder {
   /** Lines the sketch has that were found in the original only past a block edge (unpairLeaps). */
   private readonly leapt = new Set<string>();
   private readonly indents?: readonly number[];
+  private readonly sketchIndents?: readonly number[];
+  /** Whether each line is written as indented in the text it is read from (keepIndents). */
+  private exactIndents = false;
 
   constructor(
     private readonly original: readonly string[],
@@ -164,6 +167,7 @@ export class MergeOrder {
     } = {},
   ) {
     this.indents = layout.indents;
+    this.sketchIndents = layout.sketchIndents;
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set());
@@ -462,6 +466,7 @@ export class MergeOrder {
         if ((q >= j && (q > limit || this.resumes(q, i))) || (!free(stretch) && p !== i)) continue;
         // The lines a marker stands for are unchanged: indented as the original has them.
         if (q < j && indent !== undefined && this.indents && indent !== this.indents[p] && (!free(stretch) || this.elisions.has(j))) continue;
+        if (!this.indentFits(indent, p, q >= j ? q : -1)) continue;
         // Between two kept lines the sketch shows whole, the original's other lines are gone.
         if (q < j && p < this.shownUntil[j]) continue;
         if (q < j && stretch === FREE && !this.mayPass(i, p, j)) continue;
@@ -476,6 +481,7 @@ export class MergeOrder {
         // A line the sketch keeps from the original stands where the original has it: once the
         // reading has passed (dropped) the original's copy, the sketch's cannot come later.
         if (q > limit || (p >= 0 && p < i) || (!free(stretch) && p >= 0 && p !== i) || (stretch === CONTINUES && p < 0) || (p >= i && this.resumes(q, i))) continue;
+        if (!this.indentFits(indent, p, q)) continue;
         if (p >= i && this.dropsSharedBlank(i, j, p, q)) continue;
         // Past a marker whose stretch it never began, the lines it passes are gone: the new lines
         // before the marker may have rewritten them.
@@ -503,6 +509,21 @@ export class MergeOrder {
     if (partner[first] < otherFrom) return [first];
     for (at++; at < list.length; at++) if (partner[list[at]] < otherFrom) return [first, list[at]];
     return [first];
+  }
+
+  /**
+   * Where the sketch keeps the original's indentation (no kept line moved in or out, no snippet
+   * pasted at another column): a line is written as indented in the text a reading takes it
+   * from (a kept line, as in either), not as a copy of the same line elsewhere is.
+   */
+  keepIndents(): void {
+    this.exactIndents = !!this.indents && !!this.sketchIndents;
+  }
+
+  /** Whether a line at `indent` may be read as original line `p` or sketch line `q` (-1: neither), under keepIndents. */
+  private indentFits(indent: number | undefined, p: number, q: number): boolean {
+    if (!this.exactIndents || indent === undefined) return true;
+    return (p >= 0 && this.indents![p] === indent) || (q >= 0 && this.sketchIndents![q] === indent);
   }
 
   /** Sketch positions where an elision marker stands before that line, given or implied (snippetEdges). */
