@@ -48,6 +48,13 @@ describe('apply input', () => {
     // file it is for, so the model places it.
     assert.doesNotThrow(() => validateApplyInput(file, '// ... existing code ...\n  // Prices are in cents, never negative.\n// ... existing code ...\n'));
     assert.doesNotThrow(() => validateApplyInput(file, '// ... existing code ...\n// Averages what customers paid per ordered line\nexport const average = (items) => total(items) / items.length;\n'));
+    // A marker, then the file's last lines (bare punctuation too), then new code: an addition at
+    // the end, though it shares no line of code and few names with the file.
+    const tests = "test('a', async () => {\n  await app.inject({ method: 'GET' })\n})\n";
+    const appended = "  // ... existing code ...\n})\n\ntest('fallback aborts', async (t) => {\n  const server = Fastify()\n  t.plan(2)\n})\n";
+    assert.doesNotThrow(() => validateApplyInput(tests, appended));
+    // Not where the lines after the marker are not the file's last ones.
+    assert.throws(() => validateApplyInput(`${tests}// end\n`, appended), /another file/);
   });
 });
 

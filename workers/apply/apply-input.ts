@@ -64,7 +64,9 @@ export function isAnchorLine(line: string): boolean {
 
 /**
  * A sketch that only adds code (no unchanged line to anchor it) still belongs to the file when at
- * least this share of the names it uses already occur there; the model then finds the place.
+ * least this share of the names it uses already occur there; the model then finds the place. So
+ * does one whose last marker is followed by the file's last lines (`})` too), then new code: an
+ * addition at the file's end (endRun).
  */
 const SAME_FILE_NAME_SHARE = 0.5;
 
@@ -103,10 +105,30 @@ export function validateApplyInput(original: unknown, sketch: unknown): { origin
   if (hasElisionMarkers(sketch) && original.trim()) {
     const sketchLines = sketch.split('\n');
     const fileLines = new Set(original.split('\n').filter(isAnchorLine).map((l) => l.trim()));
-    const anchored = sketchLines.some((l) => isAnchorLine(l) && fileLines.has(l.trim()));
+    // A part after the last marker that starts with the file's last lines adds code at the end.
+    const last = sketchLines.findLastIndex(isElisionMarker);
+    const anchored = sketchLines.some((l) => isAnchorLine(l) && fileLines.has(l.trim())) || endRun(sketchLines.slice(last + 1), original.split('\n')) > 0;
     if (!anchored && sharedNameShare(sketchLines, original) < SAME_FILE_NAME_SHARE) {
       throw new ApplyInputError('the sketch refers to existing code ("...") but shares no line with this file: is it meant for another file?');
     }
   }
   return { original, sketch };
+}
+
+/**
+ * How many lines the file ends with (blank lines after them aside) that `part` starts with, as
+ * written (indentation included), where code the file lacks follows them in the part; 0 if none.
+ * The returned count includes the file's trailing blank lines, so the span ends at the file's end.
+ */
+export function endRun(part: string[], fileLines: string[]): number {
+  const same = (a: string, b: string) => a.trimEnd() === b.trimEnd();
+  let end = fileLines.length;
+  while (end > 0 && fileLines[end - 1].trim() === '') end--;
+  if (!part.length || part[0].trim() === '') return 0;
+  for (let n = Math.min(part.length, end); n >= 1; n--) {
+    let k = 0;
+    while (k < n && same(part[k], fileLines[end - n + k])) k++;
+    if (k === n) return part.slice(n).some((l) => isAnchorLine(l) && !fileLines.some((f) => same(f, l))) ? fileLines.length - (end - n) : 0;
+  }
+  return 0;
 }

@@ -8,7 +8,7 @@
  * the file's last lines and goes on with new code (a test added after the last one) is anchored at
  * the file's end, not where those lines first occur.
  */
-import { ApplyInputError, hasElisionMarkers, isAnchorLine, isElisionMarker } from './apply-input';
+import { ApplyInputError, endRun, hasElisionMarkers, isAnchorLine, isElisionMarker } from './apply-input';
 
 export interface ApplyWindow {
   /** Character range of the original the window rewrites (whole lines). */
@@ -161,24 +161,6 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
     }
     return pieces;
   });
-}
-
-/**
- * How many lines the file ends with (blank lines after them aside) that `part` starts with, as
- * written (indentation included), where code the file lacks follows them in the part; 0 if none.
- * The returned count includes the file's trailing blank lines, so the span ends at the file's end.
- */
-function endRun(part: string[], fileLines: string[]): number {
-  const same = (a: string, b: string) => a.trimEnd() === b.trimEnd();
-  let end = fileLines.length;
-  while (end > 0 && fileLines[end - 1].trim() === '') end--;
-  if (!part.length || part[0].trim() === '') return 0;
-  for (let n = Math.min(part.length, end); n >= 1; n--) {
-    let k = 0;
-    while (k < n && same(part[k], fileLines[end - n + k])) k++;
-    if (k === n) return part.slice(n).some((l) => isAnchorLine(l) && !fileLines.some((f) => same(f, l))) ? fileLines.length - (end - n) : 0;
-  }
-  return 0;
 }
 
 /** A window's pieces (cutWindow); over the whole file, each piece's lines are its own (`ownLines`). */
