@@ -92,9 +92,9 @@ export class LineGuard {
   /**
    * @param texts the lines of the original and of the sketch (elision markers are left out here),
    *   and, when the original is a window of a file, the lines the whole file holds more than once
-   *   (repeatedLines); `whole`: the texts are the whole file and the whole new file (or pieces
-   *   of them cut at lines both share), so each line keeps the indentation of the text it is read
-   *   from, where the sketch moves no kept line in or out (MergeOrder.keepIndents)
+   *   (repeatedLines); `whole`: the original is the whole file (or a piece of it cut at lines
+   *   both texts share, apply-windows.ts), so each line keeps the indentation of the text it is
+   *   read from, where the sketch moves no kept line in or out (MergeOrder.keepIndents)
    * @param tokenText bytes of a token id, one char per byte
    * @param eos the end token, allowed where a line ends
    * @param blocked token ids never allowed (other special tokens)
@@ -267,7 +267,7 @@ export class LineGuard {
     const banned = bans?.has(whole);
     // Blanks alone: the indentation of a line to come, or a blank line (where one may come).
     if (whole === '') {
-      return !banned && [...this.blankLines].some((b) => b.startsWith(last)) && blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0 && order.allows('') && blankKeepsEnd(order);
+      return !banned && this.blankLineStarts(last) && blankRun < this.maxBlankRun && (this.left.get('') ?? 0) - (used?.get('') ?? 0) > 0 && order.allows('') && blankKeepsEnd(order);
     }
     if (whole === last || banned) return false;
     // Trailing blanks after a whole line are fine; the newline comes next.
@@ -526,6 +526,12 @@ export class LineGuard {
     }
     if (once) this.blankLeadsOn = leads;
     return leads;
+  }
+
+  /** Whether blanks `prefix` begin a line of blanks alone that the inputs have. */
+  private blankLineStarts(prefix: string): boolean {
+    for (const line of this.blankLines) if (line.startsWith(prefix)) return true;
+    return false;
   }
 
   /** Whether line `key` may come after `blankRun` blank lines. */

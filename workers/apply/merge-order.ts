@@ -831,6 +831,8 @@ function pairEndRun(
   }
   // New code follows the run: the run is the edge it is added at, not the file's end shown whole.
   if (!k || sketch[m] === '' || !sketch.slice(m + k).some(isCode) || keeps.slice(m + k).some((p) => p >= 0)) return;
+  // Pairing them keeps both texts' order.
+  if (keeps.slice(0, m).some((p) => p > end - k)) return;
   for (let t = 0; t < k; t++) {
     keeps[m + t] = end - k + 1 + t;
     keptAs[end - k + 1 + t] = m + t;
