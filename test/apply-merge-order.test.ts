@@ -299,6 +299,16 @@ describe('merge order', () => {
       order.push(line, indent);
     }
     assert.ok(order.mayEnd());
+    // A window of such a file: the marker's lines come whole before the new test, the last test too.
+    const window = lines("ok(a);\n  })\n})\n\nt('b', () => {\nok(b);\n  })\n})");
+    const run = new MergeOrder(window, lines("  })\n})\n\nt('c', () => {\nok(c);\n})"), new Set([0]), { indents: [4, 2, 0, 0, 0, 4, 2, 0], sketchIndents: [2, 0, 0, 0, 2, 0] });
+    for (const [line, indent] of [['ok(a);', 4], ['})', 2], ['})', 0], ['', 0]] as const) run.push(line, indent);
+    assert.ok(!run.allows("t('c', () => {", 0), 'the stretch does not end before the file\'s last test');
+    for (const [line, indent] of [["t('b', () => {", 0], ['ok(b);', 4], ['})', 2], ['})', 0], ['', 0], ["t('c', () => {", 0], ['ok(c);', 2], ['})', 0]] as const) {
+      assert.ok(run.allows(line, indent), line);
+      run.push(line, indent);
+    }
+    assert.ok(run.mayEnd());
   });
 
   it('ends a marker\'s stretch with new lines only where the new lines before the next kept line may rewrite what it passes', () => {

@@ -178,7 +178,7 @@ export class MergeOrder {
       pairClosers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
     }
     pairLastLine(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
-    pairEndRun(original, sketch, this.keptAs, this.keeps, elisions, layout.indents, layout.sketchIndents);
+    const endRun = pairEndRun(original, sketch, this.keptAs, this.keeps, elisions, layout.indents, layout.sketchIndents);
     if (layout.indents && layout.sketchIndents) {
       pairRuns(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents, layout.repeated ?? new Set());
     }
@@ -191,7 +191,8 @@ export class MergeOrder {
     // note about the change comes first; comments among the code are part of it).
     const firstCode = sketch.findIndex(isCode);
     for (let q = sketch.length - 1; q >= 0; q--) {
-      const required = q > firstCode ? isCode(sketch[q]) : isCode(sketch[q]) && !isComment(sketch[q]);
+      // The file's last lines a last part starts with are required too: the new code goes after them.
+      const required = endRun.has(q) || (q > firstCode ? isCode(sketch[q]) : isCode(sketch[q]) && !isComment(sketch[q]));
       this.nextRequired[q] = required ? q : this.nextRequired[q + 1];
     }
     this.keptAhead = new Int32Array(sketch.length + 1);
@@ -804,7 +805,8 @@ function pairLastLine(
  * A sketch whose last marker is followed by the original's last lines, then new code, and no
  * marker after it (`// ...`, `t.end();`, `});`, then a new test) adds the new code at the file's
  * end: those lines, found elsewhere in the file too (every test ends so), are the original's last
- * ones, if none of either is kept yet and they stand at the same indentation.
+ * ones, if none of either is kept yet and they stand at the same indentation. Returns their
+ * sketch positions: lines the output writes before the new code, bare punctuation or not.
  */
 function pairEndRun(
   original: readonly string[],
@@ -814,11 +816,12 @@ function pairEndRun(
   elisions: ReadonlySet<number>,
   indents?: readonly number[],
   sketchIndents?: readonly number[],
-): void {
-  if (!elisions.size) return;
+): Set<number> {
+  const run = new Set<number>();
+  if (!elisions.size) return run;
   const m = Math.max(...elisions);
   const end = lastLine(original);
-  if (m >= sketch.length || end < 0) return;
+  if (m >= sketch.length || end < 0) return run;
   let k = 0;
   // The longest run from the marker on that the original ends with.
   for (let n = Math.min(sketch.length - m, end + 1); n >= 1 && !k; n--) {
@@ -830,13 +833,15 @@ function pairEndRun(
     if (same) k = n;
   }
   // New code follows the run: the run is the edge it is added at, not the file's end shown whole.
-  if (!k || sketch[m] === '' || !sketch.slice(m + k).some(isCode) || keeps.slice(m + k).some((p) => p >= 0)) return;
+  if (!k || sketch[m] === '' || !sketch.slice(m + k).some(isCode) || keeps.slice(m + k).some((p) => p >= 0)) return run;
   // Pairing them keeps both texts' order.
-  if (keeps.slice(0, m).some((p) => p > end - k)) return;
+  if (keeps.slice(0, m).some((p) => p > end - k)) return run;
   for (let t = 0; t < k; t++) {
     keeps[m + t] = end - k + 1 + t;
     keptAs[end - k + 1 + t] = m + t;
+    run.add(m + t);
   }
+  return run;
 }
 
 /**
