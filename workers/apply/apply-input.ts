@@ -128,7 +128,9 @@ export function endRun(part: string[], fileLines: string[]): number {
   for (let n = Math.min(part.length, end); n >= 1; n--) {
     let k = 0;
     while (k < n && same(part[k], fileLines[end - n + k])) k++;
-    if (k === n) return part.slice(n).some((l) => isAnchorLine(l) && !fileLines.some((f) => same(f, l))) ? fileLines.length - (end - n) : 0;
+    if (k !== n) continue;
+    const inFile = new Set(fileLines.map((l) => l.trimEnd()));
+    return part.slice(n).some((l) => isAnchorLine(l) && !inFile.has(l.trimEnd())) ? fileLines.length - (end - n) : 0;
   }
   return 0;
 }
