@@ -171,20 +171,17 @@ export class MergeOrder {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set());
-    if (layout.indents && layout.sketchIndents) unpairLeaps(original, sketch, this.keptAs, this.keeps, elisions, layout.indents, layout.sketchIndents, this.leapt);
-    unpairStrays(sketch, this.keptAs, this.keeps, elisions);
-    this.elisions = snippetEdges(original, sketch, this.keeps, elisions, layout.indents, layout.sketchIndents);
-    if (layout.indents && layout.sketchIndents) {
-      pairClosers(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
-    }
-    pairLastLine(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents);
-    const endRun = pairEndRun(original, sketch, this.keptAs, this.keeps, elisions, layout.indents, layout.sketchIndents);
-    if (layout.indents && layout.sketchIndents) {
-      pairRuns(original, sketch, this.keptAs, this.keeps, this.elisions, layout.indents, layout.sketchIndents, layout.repeated ?? new Set());
-    }
+    const pairing: Pairing = { original, sketch, keptAs: this.keptAs, keeps: this.keeps, indents: layout.indents, sketchIndents: layout.sketchIndents };
+    unpairLeaps(pairing, elisions, this.leapt);
+    unpairStrays(pairing, elisions);
+    this.elisions = snippetEdges(pairing, elisions);
+    pairClosers(pairing, this.elisions);
+    pairLastLine(pairing, this.elisions);
+    const endRun = pairEndRun(pairing, elisions);
+    pairRuns(pairing, this.elisions, layout.repeated ?? new Set());
     // The sketch's last line, if it is the original's (a class's closing brace after a marker),
     // is written before the end, as its code is.
-    const last = sketch.findLastIndex((l) => l !== '');
+    const last = lastLine(sketch);
     this.lastSketchCode = last >= 0 && this.keeps[last] >= 0 ? last : sketch.findLastIndex(isCode);
     this.nextRequired = new Int32Array(sketch.length + 1).fill(sketch.length);
     // Required: the sketch's code, and its comments after its first line of code (a chat model's
@@ -295,9 +292,10 @@ export class MergeOrder {
    * a line that opens a block is like a new line. `within` narrows the part to the sketch lines
    * that may have rewritten the lines passed.
    */
-  private mayPass(i: number, p: number, j: number, alike = true, within: readonly [number, number] = [0, this.sketch.length]): boolean {
+  private mayPass(i: number, p: number, j: number, alike = true, within?: readonly [number, number]): boolean {
     if (p <= i || !this.elisions.size) return true;
-    let [from, to] = within;
+    let from = within ? within[0] : 0;
+    let to = within ? within[1] : this.sketch.length;
     for (const q of this.elisions) {
       if (q < j && q > from) from = q;
       if (q >= j && q < to) to = q;
@@ -592,6 +590,20 @@ export class MergeOrder {
   }
 }
 
+/**
+ * The two texts (keys) with their indentations where known, and the kept lines paired so far:
+ * for each original line the sketch line it pairs with, and the reverse (-1: none). The pairing
+ * steps below read it and change the pairs in place.
+ */
+interface Pairing {
+  original: readonly string[];
+  sketch: readonly string[];
+  keptAs: Int32Array;
+  keeps: Int32Array;
+  indents?: readonly number[];
+  sketchIndents?: readonly number[];
+}
+
 /** Matching tables above this many cells are not built; shared lines then move one text only. */
 const MAX_MATCH_CELLS = 16_000_000;
 
@@ -657,7 +669,7 @@ const STRAY_NAMES = 2;
  * where a kept line (or a marker, or the sketch's edge) stands next to it, past blank lines and
  * bare punctuation. It is a new line. A line that opens a block (`render() {`) anchors alone.
  */
-function unpairStrays(sketch: readonly string[], keptAs: Int32Array, keeps: Int32Array, elisions: ReadonlySet<number>): void {
+function unpairStrays({ sketch, keptAs, keeps }: Pairing, elisions: ReadonlySet<number>): void {
   const beside = (q: number, step: number) => {
     for (let k = q + step; k >= 0 && k < sketch.length; k += step) {
       if (elisions.has(step > 0 ? k : k + 1)) return true;
@@ -683,16 +695,8 @@ function unpairStrays(sketch: readonly string[], keptAs: Int32Array, keeps: Int3
  * the next one): it is a new line, and the next kept line is judged against the one before.
  * The original's copy is then not the sketch's line moved: passing it deletes it (`leapt`).
  */
-function unpairLeaps(
-  original: readonly string[],
-  sketch: readonly string[],
-  keptAs: Int32Array,
-  keeps: Int32Array,
-  elisions: ReadonlySet<number>,
-  indents: readonly number[],
-  sketchIndents: readonly number[],
-  leapt: Set<string>,
-): void {
+function unpairLeaps({ original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>, leapt: Set<string>): void {
+  if (!indents || !sketchIndents) return;
   // The least indentation of the lines of `lines` from `from` to before `to`, blank lines aside.
   const least = (from: number, to: number, lines: readonly string[], indent: readonly number[]) => {
     let min = Infinity;
@@ -729,15 +733,8 @@ function unpairLeaps(
  * order. The sketch then shows the block's last lines whole, as between any two kept lines (all
  * of it, with no marker inside), and new lines right before the closing line are the block's last.
  */
-function pairClosers(
-  original: readonly string[],
-  sketch: readonly string[],
-  keptAs: Int32Array,
-  keeps: Int32Array,
-  elisions: ReadonlySet<number>,
-  indents: readonly number[],
-  sketchIndents: readonly number[],
-): void {
+function pairClosers({ original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>): void {
+  if (!indents || !sketchIndents) return;
   const closerAfter = (lines: readonly string[], at: number, indent: readonly number[]) => {
     for (let k = at + 1; k < lines.length; k++) {
       if (lines[k] === '') continue;
@@ -778,15 +775,7 @@ function lastLine(lines: readonly string[]): number {
  * that closes a block the sketch did not open (`}`), is the original's last line that is the same,
  * at the same indentation, if pairing them keeps both texts' order.
  */
-function pairLastLine(
-  original: readonly string[],
-  sketch: readonly string[],
-  keptAs: Int32Array,
-  keeps: Int32Array,
-  elisions: ReadonlySet<number>,
-  indents?: readonly number[],
-  sketchIndents?: readonly number[],
-): void {
+function pairLastLine({ original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>): void {
   let q = sketch.length - 1;
   while (q >= 0 && sketch[q] === '') q--;
   if (q < 0 || keeps[q] >= 0 || isCode(sketch[q]) || !closes(sketch[q])) return;
@@ -808,15 +797,7 @@ function pairLastLine(
  * ones, if none of either is kept yet and they stand at the same indentation. Returns their
  * sketch positions: lines the output writes before the new code, bare punctuation or not.
  */
-function pairEndRun(
-  original: readonly string[],
-  sketch: readonly string[],
-  keptAs: Int32Array,
-  keeps: Int32Array,
-  elisions: ReadonlySet<number>,
-  indents?: readonly number[],
-  sketchIndents?: readonly number[],
-): Set<number> {
+function pairEndRun({ original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>): Set<number> {
   const run = new Set<number>();
   if (!elisions.size) return run;
   const m = Math.max(...elisions);
@@ -853,16 +834,8 @@ function pairEndRun(
  * `})` the output meets; a snippet of closers around one changed line is anchored by them; and
  * the sketch's copies are not lines to write a second time.
  */
-function pairRuns(
-  original: readonly string[],
-  sketch: readonly string[],
-  keptAs: Int32Array,
-  keeps: Int32Array,
-  elisions: ReadonlySet<number>,
-  indents: readonly number[],
-  sketchIndents: readonly number[],
-  repeated: ReadonlySet<string>,
-): void {
+function pairRuns({ original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>, repeated: ReadonlySet<string>): void {
+  if (!indents || !sketchIndents) return;
   const same = (p: number, q: number) => original[p] !== '' && original[p] === sketch[q] && indents[p] === sketchIndents[q] && keptAs[p] < 0 && keeps[q] < 0;
   for (let q = 0; q < sketch.length; q++) {
     if (keeps[q] >= 0) continue;
@@ -905,14 +878,7 @@ function pairRuns(
  * the middle of the file; one that ends with a kept line before such code stops in the middle.
  * Where the sketch marks elided code elsewhere, a middle edge is elided code too.
  */
-function snippetEdges(
-  original: readonly string[],
-  sketch: readonly string[],
-  keeps: Int32Array,
-  elisions: ReadonlySet<number>,
-  indents?: readonly number[],
-  sketchIndents?: readonly number[],
-): ReadonlySet<number> {
+function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>): ReadonlySet<number> {
   if (!sketch.some(isCode)) return elisions;
   const marked = [...elisions];
   const short = sketch.length * 2 < original.length;
