@@ -591,6 +591,25 @@ describe('merge order', () => {
     write(order, '\nb two');
   });
 
+
+  it('keeps a new block between two blocks apart from the one after it, as the original keeps them apart', () => {
+    // The sketch's blank line after `}` is the original's; the marker after the new block stands for `// parse` on.
+    const original = lines('if (a) {\nx();\n}\n\n// parse\nif (b) {\ny();\n}');
+    const indents = [2, 4, 2, 0, 2, 2, 4, 2];
+    const order = new MergeOrder(original, lines('x();\n}\n\nif (c) {\nz();\n}'), new Set([0, 6]), { indents, sketchIndents: [4, 2, 0, 2, 4, 2] });
+    for (const [line, indent] of [['if (a) {', 2], ['x();', 4], ['}', 2], ['', 0], ['if (c) {', 2], ['z();', 4], ['}', 2]] as const) {
+      assert.ok(order.allows(line, indent), `"${line}" refused`);
+      order.push(line, indent);
+    }
+    assert.ok(!order.allows('// parse', 2), 'the new block and the next one stand apart');
+    assert.ok(!order.allows('if (b) {', 2), 'nor is the comment before the next block passed instead');
+    order.push('', 0);
+    for (const [line, indent] of [['// parse', 2], ['if (b) {', 2], ['y();', 4], ['}', 2]] as const) {
+      assert.ok(order.allows(line, indent), `"${line}" refused`);
+      order.push(line, indent);
+    }
+    assert.ok(order.mayEnd());
+  });
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

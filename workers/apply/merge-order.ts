@@ -51,7 +51,8 @@
  * implies them there when it starts or ends in the middle of the file (snippetEdges). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
  * than the sketch's part there has new ones (mayPass). A closing line never follows the same
- * closing line at the same indentation.
+ * closing line at the same indentation. A new block put after the original's blank line between
+ * two blocks is kept apart from the next one by a blank line too (splitsParagraph).
  */
 
 import { closes, opens } from './block-structure';
@@ -377,6 +378,19 @@ export class MergeOrder {
     return !this.afterBlank && p > i && q > j && this.original[p - 1] === '' && this.sketch[q - 1] === '';
   }
 
+  /**
+   * Whether a reading at original line `i` going on with the original now, right after a new
+   * block, would join the two: the original has a blank line before `i` that the output wrote
+   * before the new lines (the sketch's blank line there), and the last line written closes a
+   * block at `i`'s indentation. New code put between two blocks the original keeps apart stands
+   * apart from the one after it too.
+   */
+  private splitsParagraph(i: number): boolean {
+    const last = this.lastWritten;
+    if (this.afterBlank || !this.elisions.size || i === 0 || i >= this.original.length || this.original[i - 1] !== '' || last === null || !this.indents) return false;
+    return closes(last[0]) && !isCode(last[0]) && last[1] === this.indents[i];
+  }
+
   /** Whether a reading can still write the sketch's required lines (see keptAhead). */
   private alive([i, j]: Reading): boolean {
     return this.keptAhead[j] >= i;
@@ -472,6 +486,7 @@ export class MergeOrder {
         // It does not pass a blank line, unless the output has just written one: the blank line
         // between the new code and the original's stays.
         if (q < j && stretch === FREE && p > i && this.elisions.size > 0 && !this.afterBlank && this.blankBetween(i, p)) continue;
+        if (q < j && stretch === FREE && this.splitsParagraph(i)) continue;
         if (q >= j && (this.dropsSharedBlank(i, j, p, q) || !this.mayPassMarker(i, j, p, q, stretch))) continue;
         next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
       }
