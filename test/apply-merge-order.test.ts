@@ -36,7 +36,7 @@ describe('merge order', () => {
 
   it('keeps every reading of a line both texts hold more than once', () => {
     // `}` could close the original's block or the sketch's: both stay possible.
-    const order = new MergeOrder(lines('f() {\n}\ng();'), lines('h() {\n}'), new Set([0]));
+    const order = new MergeOrder(lines('f() {\n}\ng();'), lines('h() {\n}'), new Set([0, 2]));
     write(order, 'f() {\n}');
     assert.ok(order.allows('h() {'), 'the `}` may have been the original\'s');
     assert.ok(order.allows('g();'), 'or the sketch\'s');
@@ -609,7 +609,42 @@ describe('merge order', () => {
       order.push(line, indent);
     }
     assert.ok(order.mayEnd());
+    // A new block that rewrites the line after the blank closes nothing the next line stands beside.
+    const inner = new MergeOrder(lines('if (a) {\nx();\n}\n\nwrite(html);\n}'), lines('x();\n}\n\nwait(() => {\nwrite(html, done);\n});'), new Set([0, 6]), {
+      indents: [4, 6, 4, 0, 4, 2],
+      sketchIndents: [6, 4, 0, 4, 6, 4],
+    });
+    for (const [line, indent] of [['if (a) {', 4], ['x();', 6], ['}', 4], ['', 0], ['wait(() => {', 4], ['write(html, done);', 6], ['});', 4], ['}', 2]] as const) {
+      assert.ok(inner.allows(line, indent), `"${line}" refused`);
+      inner.push(line, indent);
+    }
+    assert.ok(inner.mayEnd());
   });
+  it('adds a last part of new code after a marker at the end, unless it rewrites the line where it stands', () => {
+    const original = lines('start();\nf(a);\ng(a);\nlike(a, b);\nsplit(key);');
+    const sketch = lines('start();\nisWord(key) {\nreturn test(key);\n}');
+    const order = new MergeOrder(original, sketch, new Set([1]));
+    write(order, 'start();\nf(a);\ng(a);');
+    assert.ok(!order.allows('isWord(key) {'), 'the marker stands for `like` and `split` too: the new code goes after them');
+    write(order, 'like(a, b);\nsplit(key);\nisWord(key) {\nreturn test(key);\n}');
+    assert.ok(order.mayEnd());
+    // Where the new code rewrites the next line, it stands in that line's place.
+    const rewrite = new MergeOrder(original, lines('start();\nsplit(key, 2);'), new Set([1]));
+    write(rewrite, 'start();\nf(a);');
+    assert.ok(!rewrite.allows('split(key, 2);'), '`g(a);` is not the line it rewrites');
+    write(rewrite, 'g(a);\nlike(a, b);\nsplit(key, 2);');
+    assert.ok(rewrite.mayEnd());
+  });
+
+  it('does not end a file whose sketch ends with new code after a marker by leaving out what the marker stands for', () => {
+    // `split(key, 2);` rewrites `split(key);`, not `other();` after it: ending there would delete that.
+    const order = new MergeOrder(lines('start();\nf(a);\nsplit(key);\nother();'), lines('start();\nsplit(key, 2);'), new Set([1]));
+    write(order, 'start();\nf(a);\nsplit(key, 2);');
+    assert.ok(!order.mayEnd(), '`other();` is left');
+    write(order, 'other();');
+    assert.ok(order.mayEnd());
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

@@ -251,6 +251,21 @@ describe('apply windows', () => {
     assert.ok(v.end < original.length);
   });
 
+  it('adds a last part of new code only, after a marker and with none after it, at the file\'s end', () => {
+    const original = longFile(200);
+    const sketch = '// ... existing code ...\nexport function step40(value) {\n  const next = value + 41;\n// ... existing code ...\nexport function added(value) {\n  return value;\n}\n';
+    const windows = planWindows(original, sketch, budget());
+    assert.equal(windows.length, 2);
+    const [a, b] = windows;
+    assert.ok(original.slice(a.start, a.end).includes('step40(') && !a.sketch.includes('added'));
+    assert.equal(b.end, original.length);
+    assert.ok(original.slice(b.start, b.end).includes('step199') && b.sketch.includes('export function added(value) {'), b.sketch);
+    // With a marker after it, it joins the part before it, as a part that anchors nowhere does.
+    const [v, more] = planWindows(original, `${sketch}// ... existing code ...\n`, budget());
+    assert.equal(more, undefined);
+    assert.ok(v.sketch.includes('added') && v.end < original.length);
+  });
+
   it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {
     const original = longFile(12);
     const sketch = '// ... existing code ...\nexport const twice = (value) => step3(step3(value));\n// ... existing code ...\n';

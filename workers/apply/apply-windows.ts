@@ -6,7 +6,8 @@
  * window longer than the model was trained on is cut in pieces at lines both texts share, so a
  * long file rewritten whole is applied piece by piece. A last part after a marker that starts with
  * the file's last lines and goes on with new code (a test added after the last one) is anchored at
- * the file's end, not where those lines first occur.
+ * the file's end, not where those lines first occur; so is a last part of new code only after a
+ * marker, with no marker after it (a function added at the end).
  */
 import { ApplyInputError, endRun, hasElisionMarkers, isAnchorLine, isElisionMarker } from './apply-input';
 
@@ -79,7 +80,13 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
       const keys = current.map((l) => (isAnchorLine(l) && occurrences.has(l.trim()) ? l.trim() : null));
       // The last part, after a marker, that starts with the file's last lines adds code at the end.
       const atEnd = marker === null && isElisionMarker(current[0]) ? endRun(current.slice(1), fileLines) : 0;
-      const span = atEnd ? ([fileLines.length - atEnd, fileLines.length - 1] as [number, number]) : (anchorSpan(keys, anchorKeys, lastLine + 1) ?? anchorSpan(keys, anchorKeys, 0));
+      let span = atEnd ? ([fileLines.length - atEnd, fileLines.length - 1] as [number, number]) : (anchorSpan(keys, anchorKeys, lastLine + 1) ?? anchorSpan(keys, anchorKeys, 0));
+      // A last part of new code only, after a marker and with none after it, adds it at the end.
+      if (!span && marker === null && isElisionMarker(current[0]) && current.some(isAnchorLine)) {
+        let end = fileLines.length - 1;
+        while (end > 0 && fileLines[end].trim() === '') end--;
+        span = [end, end];
+      }
       // A line found once in the file is a sure anchor: the part covers it even if far away.
       for (const key of keys) {
         if (!span || !key || occurrences.get(key) !== 1) continue;

@@ -47,7 +47,10 @@
  * lines before the marker may have rewritten. A marker at the sketch's end stands for the rest of
  * the original: the output does not end before it; without one, the original does not go on
  * after the sketch's last line, if kept (pairLastLine); a last marker followed by the original's
- * last lines, then new code, adds that code at the end (pairEndRun). A snippet without markers at its edges
+ * last lines, then new code, adds that code at the end (pairEndRun), and so does a last marker
+ * followed by new code only: the stretch runs on to the end unless the new code rewrites the
+ * line where it stands, and the output does not end leaving out lines it could not have
+ * rewritten (addsAtEnd). A snippet without markers at its edges
  * implies them there when it starts or ends in the middle of the file (snippetEdges). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
  * than the sketch's part there has new ones (mayPass). A closing line never follows the same
@@ -56,7 +59,7 @@
  */
 
 import { closes, opens } from './block-structure';
-import { likeness, nameCount, sharesName, tokens } from './line-likeness';
+import { likeness, nameCount, REWRITE_SIMILARITY, sharesName, tokens } from './line-likeness';
 
 /** A line that only opens or closes a block comment, or a doc comment's bare `*`: part of a comment, not punctuation to drop. */
 const COMMENT_EDGE = /^(?:\/\*+|\*+\/|\*)$/;
@@ -379,16 +382,45 @@ export class MergeOrder {
   }
 
   /**
-   * Whether a reading at original line `i` going on with the original now, right after a new
-   * block, would join the two: the original has a blank line before `i` that the output wrote
-   * before the new lines (the sketch's blank line there), and the last line written closes a
-   * block at `i`'s indentation. New code put between two blocks the original keeps apart stands
-   * apart from the one after it too.
+   * Whether the original's next line of code from `i` (comments aside) is one the sketch's new
+   * lines from `q` to its end rewrite (much like one of them), or the original has no more code.
    */
-  private splitsParagraph(i: number): boolean {
+  private rewritesNext(i: number, q: number): boolean {
+    let p = i;
+    while (p < this.original.length && (!isCode(this.original[p]) || isComment(this.original[p]))) p++;
+    if (p === this.original.length) return true;
+    const old = tokens(this.original[p]);
+    for (let k = q; k < this.sketch.length; k++) {
+      const key = this.sketch[k];
+      if (this.keeps[k] < 0 && isCode(key) && !isComment(key) && likeness(old, tokens(key)) >= REWRITE_SIMILARITY) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether sketch line `q` is in a last part of new code only: after a marker, with no line the
+   * original keeps and no marker after it.
+   */
+  private addsAtEnd(q: number): boolean {
+    if (this.lastSketchCode < 0 || this.endMarker >= 0) return false;
+    let last = -1;
+    for (const m of this.elisions) last = Math.max(last, m);
+    if (last < 0 || last > q || last > this.lastSketchCode) return false;
+    for (let k = last; k < this.sketch.length; k++) if (this.keeps[k] >= 0) return false;
+    return true;
+  }
+
+  /**
+   * Whether a reading at original line `i` going on with the original at line `p` now, right
+   * after a new block, would join the two: the original has a blank line before `i` that the
+   * output wrote before the new lines (the sketch's blank line there), and the last line written
+   * closes a block at the indentation of `i` and `p`. New code put between two blocks the
+   * original keeps apart stands apart from the one after it too.
+   */
+  private splitsParagraph(i: number, p: number): boolean {
     const last = this.lastWritten;
     if (this.afterBlank || !this.elisions.size || i === 0 || i >= this.original.length || this.original[i - 1] !== '' || last === null || !this.indents) return false;
-    return closes(last[0]) && !isCode(last[0]) && last[1] === this.indents[i];
+    return closes(last[0]) && !isCode(last[0]) && last[1] === this.indents[i] && this.indents[p] === this.indents[i];
   }
 
   /** Whether a reading can still write the sketch's required lines (see keptAhead). */
@@ -406,9 +438,17 @@ export class MergeOrder {
     return this.sketchPassed && this.readings.some((r) => this.endsAt(r));
   }
 
-  /** Whether the output may end at reading `r`: it is not bound to write the rest of the original. */
-  private endsAt([i, , stretch]: Reading): boolean {
-    return this.blankFrom[i] === 1 || (free(stretch) && this.endMarker < 0);
+  /**
+   * Whether the output may end at reading `r`: it is not bound to write the rest of the original.
+   * Where the sketch's last part is new code only (addsAtEnd), ending passes the original's lines
+   * left: that code is added, it does not delete what the marker before it stood for, so the new
+   * lines must be able to have rewritten them (mayPass). A sketch that ends with a line the
+   * original keeps, or shows whole what follows one, ends the file there.
+   */
+  private endsAt([i, j, stretch]: Reading): boolean {
+    if (this.blankFrom[i] === 1) return true;
+    if (!free(stretch) || this.endMarker >= 0) return false;
+    return !this.addsAtEnd(this.sketch.length - 1) || this.mayPass(i, this.original.length, j);
   }
 
   /**
@@ -486,7 +526,7 @@ export class MergeOrder {
         // It does not pass a blank line, unless the output has just written one: the blank line
         // between the new code and the original's stays.
         if (q < j && stretch === FREE && p > i && this.elisions.size > 0 && !this.afterBlank && this.blankBetween(i, p)) continue;
-        if (q < j && stretch === FREE && this.splitsParagraph(i)) continue;
+        if (q < j && stretch === FREE && this.splitsParagraph(i, p)) continue;
         if (q >= j && (this.dropsSharedBlank(i, j, p, q) || !this.mayPassMarker(i, j, p, q, stretch))) continue;
         next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
       }
@@ -504,6 +544,9 @@ export class MergeOrder {
         // line after the new ones are few and like them: the new lines stand right before it.
         // Only new lines from this one to that kept line may have rewritten the lines between.
         if (p < 0 && stretch === ELIDING && this.keptAfter[q] >= 0 && !this.mayPass(i, this.keptAfter[q], q + 1, false, [q, this.keptAs[this.keptAfter[q]]])) continue;
+        // In a last part of new code after a marker, with nothing kept after it, the code is added
+        // at the end: the stretch ends early only at a line the new code rewrites.
+        if (p < 0 && stretch === ELIDING && this.keptAfter[q] < 0 && this.addsAtEnd(q) && !this.rewritesNext(i, q)) continue;
         next.push(p >= i ? this.kept(p + 1, q + 1) : [i, q + 1, FREE]);
       }
     }
