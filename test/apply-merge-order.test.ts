@@ -576,6 +576,16 @@ describe('merge order', () => {
     assert.ok(placed.mayEnd());
   });
 
+  it('takes a line that changes only a value as the old line rewritten', () => {
+    const original = lines("port,\nhost: env.HOST ?? '0.0.0.0',\nhosts: env.HOSTS,\ndir: resolve(env.DIR),");
+    // The literal is most of the old line's tokens: counted whole, the rest of the line is the same.
+    const sketch = lines('host: env.HOST ?? hostname(),');
+    const order = new MergeOrder(original, sketch, new Set([0, 1]));
+    const placed: [number, number][] = [];
+    assert.deepEqual(replacedLines(original, sketch, order.pairs(), order.markers(), placed), ["host: env.HOST ?? '0.0.0.0',"]);
+    assert.deepEqual(placed, [[1, 0]]);
+  });
+
   it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
     const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
     assert.ok(!order.allows('beta gamma'), 'the note is required');

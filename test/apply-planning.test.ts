@@ -266,6 +266,32 @@ describe('apply windows', () => {
     assert.ok(v.sketch.includes('added') && v.end < original.length);
   });
 
+  it('anchors a part of new code only, between anchored parts, at the line it rewrites', () => {
+    const original = longFile(200).replace('const next = value + 120;', "const next = value + 120;\n  const label = 'step one hundred and twenty';");
+    // The middle part changes a string in step120 and has no line of the file; the parts around it anchor.
+    const sketch = [
+      '// ... existing code ...',
+      'export function step40(value) {',
+      '  const next = value + 41;',
+      '// ... existing code ...',
+      "  const label = `step ${value}`;",
+      '// ... existing code ...',
+      'export function step150(value) {',
+      '  const next = value + 151;',
+      '// ... existing code ...',
+      '',
+    ].join('\n');
+    const windows = planWindows(original, sketch, budget());
+    assert.equal(windows.length, 3);
+    const middle = original.slice(windows[1].start, windows[1].end);
+    assert.ok(middle.includes("const label = 'step one hundred") && windows[1].sketch.includes('const label = `step'), middle);
+    assert.ok(!original.slice(windows[0].start, windows[0].end).includes('label'));
+    // A line that shares only parts of names with a line of the file (`set`, `use`, `State`) is new code: it joins the part before it.
+    const withState = longFile(200).replace('const next = value + 120;', 'const [isAtBottom, setIsAtBottom] = useState<boolean>(false);');
+    const stateSketch = sketch.replace("  const label = `step ${value}`;", '  const [hello, setHello] = useState(false);');
+    for (const w of planWindows(withState, stateSketch, budget())) assert.ok(!withState.slice(w.start, w.end).includes('isAtBottom'));
+  });
+
   it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {
     const original = longFile(12);
     const sketch = '// ... existing code ...\nexport const twice = (value) => step3(step3(value));\n// ... existing code ...\n';

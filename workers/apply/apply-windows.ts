@@ -10,6 +10,7 @@
  * marker, with no marker after it (a function added at the end).
  */
 import { ApplyInputError, endRun, hasElisionMarkers, isAnchorLine, isElisionMarker } from './apply-input';
+import { codeTokens, REWRITE_SIMILARITY, sharesNames, similarity } from './line-likeness';
 
 export interface ApplyWindow {
   /** Character range of the original the window rewrites (whole lines). */
@@ -39,6 +40,8 @@ interface Segment {
   /** Its lines before its first anchor and after its last (markers aside): they stand beside the span. */
   lead: number;
   trail: number;
+  /** The first file line past the parts before it. */
+  from: number;
 }
 
 export interface WindowBudget {
@@ -99,7 +102,7 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
       const anchored = shown.map((l) => isAnchorLine(l) && occurrences.has(l.trim()));
       const lead = anchored.indexOf(true);
       const trail = anchored.length - 1 - anchored.lastIndexOf(true);
-      segments.push({ lines: marker ? [...current, marker] : current, span, lead: lead < 0 ? shown.length : lead, trail: lead < 0 ? shown.length : trail });
+      segments.push({ lines: marker ? [...current, marker] : current, span, lead: lead < 0 ? shown.length : lead, trail: lead < 0 ? shown.length : trail, from: lastLine + 1 });
     }
     current = marker ? [marker] : [];
   };
@@ -113,6 +116,15 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
     if (fits(original, sketch)) return whole();
     throw new ApplyInputError('the sketch shares no line with this file, and the file is too long to rewrite whole; add a few unchanged lines around the change');
   }
+  // A part of new code only among anchored ones, that rewrites lines of the file (each clearly
+  // most like one of them, past the parts before it and before the parts after it), stands where
+  // those lines are.
+  segments.forEach((s, n) => {
+    if (s.span) return;
+    const next = segments.slice(n + 1).find((t) => t.span);
+    const span = likeSpan(s.lines, fileLines, s.from);
+    if (span && (!next || span[1] < next.span![0])) s.span = span;
+  });
 
   // Unanchored parts (only new code) join the part before them, or the first anchored one.
   const merged: { lines: string[]; span: [number, number]; lead: number; trail: number }[] = [];
@@ -255,6 +267,29 @@ const SKIPPED_LINE_COST = 0.1;
  * line such as `return (` far from the rest does not stretch the part over half the file.
  * Returns the first and last matched file lines, or null when nothing matches.
  */
+/**
+ * The file lines (from `from` on) that the part's lines of code rewrite: each line's clearly most
+ * like file line (much like it, string literals aside, sharing most of its names, and liker than
+ * any other), or null when no line of the part has one.
+ */
+function likeSpan(part: string[], fileLines: string[], from: number): [number, number] | null {
+  const candidates: number[] = [];
+  const fileTokens = fileLines.map((l, n) => (n >= from && isAnchorLine(l) ? codeTokens(l.trim()) : null));
+  for (const line of part) {
+    if (!isAnchorLine(line)) continue;
+    const t = codeTokens(line.trim());
+    let [best, bestScore, second] = [-1, 0, 0];
+    fileTokens.forEach((f, n) => {
+      if (!f) return;
+      const score = sharesNames(fileLines[n], line) ? similarity(f, t) : 0;
+      if (score > bestScore) [second, bestScore, best] = [bestScore, score, n];
+      else if (score > second) second = score;
+    });
+    if (bestScore >= REWRITE_SIMILARITY && second < bestScore) candidates.push(best);
+  }
+  return candidates.length ? [Math.min(...candidates), Math.max(...candidates)] : null;
+}
+
 function anchorSpan(keys: (string | null)[], file: (string | null)[], from: number): [number, number] | null {
   const width = file.length - from;
   // A sketch line the file lacks (new code) leaves the alignment as it is: only anchors count.

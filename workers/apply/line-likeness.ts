@@ -16,6 +16,19 @@ export function nameCount(t: readonly string[]): number {
   return new Set(t.filter((w) => /[A-Za-z_$]/.test(w) && !KEYWORDS.has(w))).size;
 }
 
+/**
+ * Whether two lines share at least half the names (whole identifiers, not keywords, string
+ * literals aside) of the one with fewer: `host: env.HOST ?? hostname()` and `host: env.HOST ??
+ * '0.0.0.0'` do, two `useState` lines of other states do not.
+ */
+export function sharesNames(a: string, b: string): boolean {
+  const names = (key: string) => new Set((withoutStrings(key).match(/[A-Za-z_$][\w$]*/g) ?? []).filter((w) => !KEYWORDS.has(w)));
+  const [x, y] = [names(a), names(b)];
+  let shared = 0;
+  for (const w of x) if (y.has(w)) shared++;
+  return shared > 0 && 2 * shared >= Math.min(x.size, y.size);
+}
+
 /** Whether two lines share a name (not a keyword) or a number. */
 export function sharesName(a: readonly string[], b: readonly string[]): boolean {
   const words = new Set(a.filter((t) => /\w/.test(t) && !KEYWORDS.has(t)));
@@ -31,6 +44,19 @@ export function likeness(a: readonly string[], b: readonly string[]): number {
 /** Names split at their word boundaries (`getAutoAnnotation`: get, Auto, Annotation), numbers, symbols. */
 export function tokens(key: string): string[] {
   return key.match(/[A-Z]?[a-z$]+|[A-Z]+(?![a-z])|_|\d+|\S/g) ?? [];
+}
+
+/**
+ * Tokens of a line of code with each string literal's text left out (its quotes kept): a value
+ * rewritten (`'0.0.0.0'` to `hostname()`) weighs as one change, not one per character.
+ */
+export function codeTokens(key: string): string[] {
+  return tokens(withoutStrings(key));
+}
+
+/** A line with each string literal's text left out, its quotes kept. */
+function withoutStrings(key: string): string {
+  return key.replace(/(?<![\w$])(['"`])(?:\\.|(?!\1).)*\1/g, '$1$1');
 }
 
 /** 2·(longest common subsequence of tokens) / (tokens in both). */

@@ -12,7 +12,7 @@
  *
  * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
  */
-import { likeness, REWRITE_SIMILARITY, similarity, tokens } from './line-likeness';
+import { codeTokens, likeness, REWRITE_SIMILARITY, sharesNames, similarity, tokens } from './line-likeness';
 import { isCode } from './merge-order';
 
 /**
@@ -89,7 +89,10 @@ export function replacedLines(
   // most once.
   const bounds = elisions.size ? [...new Set([0, ...elisions])].sort((a, b) => a - b) : [];
   const oldLines = original.map((key, p) => (isCode(key) && !inSketch.has(key) ? p : -1)).filter((p) => p >= 0);
+  // Also string literals aside, where the two share most names: a line that changes a value is
+  // as like the old one as the rest of it is.
   const oldTokens = oldLines.map((p) => tokens(original[p]));
+  const oldCode = oldLines.map((p) => codeTokens(original[p]));
   const taken = new Set<number>();
   for (let n = 1; n < bounds.length; n++) {
     const from = bounds[n - 1];
@@ -100,11 +103,12 @@ export function replacedLines(
       const key = sketch[q];
       if (!isCode(key)) continue;
       const t = tokens(key);
+      const c = codeTokens(key);
       let best = -1;
       let bestScore = 0;
       let second = 0;
       oldLines.forEach((p, k) => {
-        const s = likeness(oldTokens[k], t);
+        const s = Math.max(likeness(oldTokens[k], t), sharesNames(original[p], key) ? similarity(oldCode[k], c) : 0);
         if (s > bestScore) [second, bestScore, best] = [bestScore, s, p];
         else if (s > second) second = s;
       });
