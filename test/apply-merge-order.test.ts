@@ -586,6 +586,29 @@ describe('merge order', () => {
     assert.deepEqual(placed, [[1, 0]]);
   });
 
+  it('reads a snippet that ends with the closing line of a block it keeps the start of as ending where that block does', () => {
+    // `return null;` and the closing lines after it are found elsewhere in the file too, so they are not kept: the block's end anchors the sketch's end.
+    const original = lines('lookup(t) {\ntry {\nconst link = read(t);\nreturn link.role ? link : null;\n} catch {\nreturn null;\n}\n}\n\n// Lists.\nlist(w) {\ntry {\nreturn read(w);\n} catch {\nreturn null;\n}\n}');
+    const sketch = lines('lookup(t) {\ntry {\nreturn link.role || link.kind ? link : null;\n} catch (error) {\nwarn(error);\nreturn null;\n}\n}');
+    const indents = [2, 4, 6, 6, 4, 6, 4, 2, 0, 2, 2, 4, 6, 4, 6, 4, 2];
+    const sketchIndents = [2, 4, 6, 4, 6, 6, 4, 2];
+    const order = new MergeOrder(original, sketch, new Set([2]), { indents, sketchIndents, repeated: new Set(['return null;', '}', 'try {', '} catch {']) });
+    assert.ok(order.markers().has(sketch.length), 'a marker is implied after the sketch\'s last line');
+    // The part after the marker keeps no line of code of its own: its new lines rewrite those between `try {` and the block's end.
+    const placed: [number, number][] = [];
+    const replaced = replacedLines(original, sketch, order.pairs(), order.markers(), placed);
+    assert.deepEqual(replaced, ['return link.role ? link : null;', '} catch {']);
+    assert.deepEqual(placed, [[3, 2], [4, 3]]);
+    order.place(placed);
+    for (const [line, indent] of [['lookup(t) {', 2], ['try {', 4], ['const link = read(t);', 6]] as const) order.push(line, indent);
+    assert.ok(!order.allows('return link.role ? link : null;', 6), 'the old line is rewritten');
+    for (const [line, indent] of [['return link.role || link.kind ? link : null;', 6], ['} catch (error) {', 4], ['warn(error);', 6], ['return null;', 6], ['}', 4], ['}', 2]] as const) {
+      assert.ok(order.allows(line, indent), `"${line}" refused`);
+      order.push(line, indent);
+    }
+    assert.ok(!order.mayEnd(), 'the file goes on after the block');
+  });
+
   it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
     const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
     assert.ok(!order.allows('beta gamma'), 'the note is required');

@@ -51,7 +51,8 @@
  * followed by new code only: the stretch runs on to the end unless the new code rewrites the
  * line where it stands, and the output does not end leaving out lines it could not have
  * rewritten (addsAtEnd). A snippet without markers at its edges
- * implies them there when it starts or ends in the middle of the file (snippetEdges). In a sketch with markers, a deletion shows only as
+ * implies them there when it starts or ends in the middle of the file (snippetEdges; one that
+ * ends with the closing line of a block a kept line opens ends where the original's block does). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
  * than the sketch's part there has new ones (mayPass). A closing line never follows the same
  * closing line at the same indentation. A new block put after the original's blank line between
@@ -791,16 +792,18 @@ function unpairLeaps({ original, sketch, keptAs, keeps, indents, sketchIndents }
  * order. The sketch then shows the block's last lines whole, as between any two kept lines (all
  * of it, with no marker inside), and new lines right before the closing line are the block's last.
  */
+/** The line that closes the block line `at` opens: the next line no deeper in, if bare punctuation that closes (-1: none). */
+function closerAfter(lines: readonly string[], at: number, indent: readonly number[]): number {
+  for (let k = at + 1; k < lines.length; k++) {
+    if (lines[k] === '') continue;
+    if (indent[k] > indent[at]) continue;
+    return closes(lines[k]) && !isCode(lines[k]) ? k : -1;
+  }
+  return -1;
+}
+
 function pairClosers({ original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>): void {
   if (!indents || !sketchIndents) return;
-  const closerAfter = (lines: readonly string[], at: number, indent: readonly number[]) => {
-    for (let k = at + 1; k < lines.length; k++) {
-      if (lines[k] === '') continue;
-      if (indent[k] > indent[at]) continue;
-      return closes(lines[k]) && !isCode(lines[k]) ? k : -1;
-    }
-    return -1;
-  };
   for (let q = 0; q < sketch.length; q++) {
     const p = keeps[q];
     if (p < 0 || !opens(sketch[q])) continue;
@@ -952,11 +955,22 @@ function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairi
   // its first and last lines of code, if kept.
   const bare = !marked.length && (short || startsInside);
   const first = bare ? keeps.findIndex((p) => p >= 0) : sketch.findIndex(isCode);
-  const last = bare ? keeps.findLastIndex((p) => p >= 0) : sketch.findLastIndex(isCode);
+  let last = bare ? keeps.findLastIndex((p) => p >= 0) : sketch.findLastIndex(isCode);
   const shown = new Set(sketch);
   const unshown = (lines: readonly string[]) => lines.some((l) => isCode(l) && !shown.has(l));
   let head = first >= 0 && !marked.some((q) => q <= first) && keeps[first] >= 0 && unshown(original.slice(0, keeps[first]));
-  let tail = last >= 0 && !marked.some((q) => q > last) && keeps[last] >= 0 && unshown(original.slice(keeps[last] + 1));
+  // A sketch that ends with the closing line of a block a kept line opens (`}` after new lines)
+  // ends where the original's block does.
+  let lastAt = last >= 0 ? keeps[last] : -1;
+  const end = lastLine(sketch);
+  if (!bare && indents && sketchIndents && end > last && closes(sketch[end]) && !isCode(sketch[end]) && !marked.some((q) => q > last)) {
+    for (let q = 0; q < end; q++) {
+      if (keeps[q] < 0 || !opens(sketch[q]) || closerAfter(sketch, q, sketchIndents) !== end) continue;
+      const p = closerAfter(original, keeps[q], indents);
+      if (p >= 0 && original[p] === sketch[end]) [last, lastAt] = [end, p];
+    }
+  }
+  let tail = last >= 0 && !marked.some((q) => q > last) && lastAt >= 0 && unshown(original.slice(lastAt + 1));
   // A short sketch that keeps no line of the file is new code somewhere in it: the file is kept
   // around it.
   if (bare && first < 0 && unshown(original)) head = tail = true;

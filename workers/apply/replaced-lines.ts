@@ -7,7 +7,9 @@
  * line (at the end of what the sketch shows there), and, in a part between two markers (or
  * before the first marker, at the file's top) that has no line of the original, the original
  * line each new line of code is clearly most like (that new line then takes the old one's place:
- * merge-order.ts's `place`). Apply's line guard writes it once less, so a small model that
+ * merge-order.ts's `place`); in a part that has lines of the original but keeps none of its code
+ * (`return null;`, found all over the file), the same among the lines between the kept lines
+ * around it. Apply's line guard writes it once less, so a small model that
  * prefers the text it can copy cannot keep the old line where the user changed it.
  *
  * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
@@ -97,17 +99,29 @@ export function replacedLines(
   for (let n = 1; n < bounds.length; n++) {
     const from = bounds[n - 1];
     const code = sketch.slice(from, bounds[n]).filter(isCode);
-    if (!code.length || code.some((key) => inOriginal.has(key))) continue;
+    if (!code.length) continue;
+    // Where the part has lines the original has too (`return null;`) but keeps none of its code
+    // (the original's copies are elsewhere), its lines rewrite lines between the kept lines
+    // around it, if there are such lines on both sides (a closing line of the part may be one).
+    let [lo, hi] = [-1, original.length];
+    if (code.some((key) => inOriginal.has(key))) {
+      const before = pairs.findLast(([, q]) => q < from);
+      const after = pairs.find(([, q]) => q >= from);
+      if (!before || !after || pairs.some(([, q]) => q >= from && q < bounds[n] && isCode(sketch[q]))) continue;
+      [lo, hi] = [before[0], after[0]];
+    }
     let lastPlaced = -1;
     for (let q = from; q < bounds[n]; q++) {
       const key = sketch[q];
-      if (!isCode(key)) continue;
+      // A line the original has is that line, not another one rewritten.
+      if (!isCode(key) || inOriginal.has(key)) continue;
       const t = tokens(key);
       const c = codeTokens(key);
       let best = -1;
       let bestScore = 0;
       let second = 0;
       oldLines.forEach((p, k) => {
+        if (p <= lo || p >= hi) return;
         const s = Math.max(likeness(oldTokens[k], t), sharesNames(original[p], key) ? similarity(oldCode[k], c) : 0);
         if (s > bestScore) [second, bestScore, best] = [bestScore, s, p];
         else if (s > second) second = s;
