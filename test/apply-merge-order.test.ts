@@ -609,6 +609,15 @@ describe('merge order', () => {
     assert.ok(!order.mayEnd(), 'the file goes on after the block');
   });
 
+  it('keeps the blank lines alone at a window\'s edge that a sketch with markers starts after', () => {
+    // A window that starts with the two blank lines before a Python function.
+    const original = lines('\n\ndef f(a):\nx = 1\ny = 2\nreturn x');
+    const order = new MergeOrder(original, lines('def f(a):\nx = 3\n'), new Set([2]));
+    assert.ok(!order.allows('def f(a):'), 'the blank lines before the function come first');
+    write(order, '\n\ndef f(a):\nx = 3\ny = 2\nreturn x');
+    assert.ok(order.mayEnd());
+  });
+
   it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
     const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
     assert.ok(!order.allows('beta gamma'), 'the note is required');

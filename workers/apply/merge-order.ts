@@ -958,7 +958,10 @@ function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairi
   let last = bare ? keeps.findLastIndex((p) => p >= 0) : sketch.findLastIndex(isCode);
   const shown = new Set(sketch);
   const unshown = (lines: readonly string[]) => lines.some((l) => isCode(l) && !shown.has(l));
-  let head = first >= 0 && !marked.some((q) => q <= first) && keeps[first] >= 0 && unshown(original.slice(0, keeps[first]));
+  // Where the sketch marks elided code elsewhere, the original's blank lines alone at an edge (a
+  // window's context: the two blank lines before a Python function) are elided too.
+  const elided = (lines: readonly string[]) => unshown(lines) || (marked.length > 0 && lines.length > 0 && lines.every((l) => l === ''));
+  let head = first >= 0 && !marked.some((q) => q <= first) && keeps[first] >= 0 && elided(original.slice(0, keeps[first]));
   // A sketch that ends with the closing line of a block a kept line opens (`}` after new lines)
   // ends where the original's block does.
   let lastAt = last >= 0 ? keeps[last] : -1;
@@ -970,7 +973,7 @@ function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairi
       if (p >= 0 && original[p] === sketch[end]) [last, lastAt] = [end, p];
     }
   }
-  let tail = last >= 0 && !marked.some((q) => q > last) && lastAt >= 0 && unshown(original.slice(lastAt + 1));
+  let tail = last >= 0 && !marked.some((q) => q > last) && lastAt >= 0 && elided(original.slice(lastAt + 1));
   // A short sketch that keeps no line of the file is new code somewhere in it: the file is kept
   // around it.
   if (bare && first < 0 && unshown(original)) head = tail = true;
