@@ -618,6 +618,14 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('writes as many blank lines before new code after a marker as the sketch shows, once begun', () => {
+    const order = new MergeOrder(lines('def f():\nreturn 1'), lines('\n\ndef g():\nreturn 2'), new Set([0]));
+    write(order, 'def f():\nreturn 1\n');
+    assert.ok(!order.allows('def g():'), 'two blank lines before `def g():`, as the sketch has');
+    write(order, '\ndef g():\nreturn 2');
+    assert.ok(order.mayEnd());
+  });
+
   it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
     const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
     assert.ok(!order.allows('beta gamma'), 'the note is required');

@@ -115,6 +115,8 @@ export class MergeOrder {
   private sketchPassed: boolean;
   /** Whether the output's last line is blank (or nothing is written yet). */
   private afterBlank = true;
+  /** How many blank lines in a row the output has just written. */
+  private blankRun = 0;
   /** Lines written so far. */
   private written = 0;
   /** The last line written that is not blank, and its indentation (-1: not given). */
@@ -238,6 +240,7 @@ export class MergeOrder {
     const next = this.next(key, indent);
     for (const [, j] of next) if (j > this.lastSketchCode) this.sketchPassed = true;
     this.afterBlank = key === '';
+    this.blankRun = key === '' ? this.blankRun + 1 : 0;
     if (key !== '') this.lastWritten = [key, indent ?? -1];
     this.written++;
     this.readings = frontier(next, (a, b) => this.covers(a, b));
@@ -424,6 +427,18 @@ export class MergeOrder {
     return closes(last[0]) && !isCode(last[0]) && last[1] === this.indents[i] && this.indents[p] === this.indents[i];
   }
 
+  /**
+   * Whether writing new line `q` now would cut short the blank lines the sketch puts before it
+   * after a marker (two before a Python function): once the output has begun them, it writes as
+   * many.
+   */
+  private cutsBlankRun(q: number): boolean {
+    if (this.blankRun === 0) return false;
+    let k = q;
+    while (k > 0 && this.sketch[k - 1] === '' && !this.elisions.has(k)) k--;
+    return this.elisions.has(k) && q - k > this.blankRun;
+  }
+
   /** Whether a reading can still write the sketch's required lines (see keptAhead). */
   private alive([i, j]: Reading): boolean {
     return this.keptAhead[j] >= i;
@@ -537,6 +552,7 @@ export class MergeOrder {
         // reading has passed (dropped) the original's copy, the sketch's cannot come later.
         if (q > limit || (p >= 0 && p < i) || (!free(stretch) && p >= 0 && p !== i) || (stretch === CONTINUES && p < 0) || (p >= i && this.resumes(q, i))) continue;
         if (!this.indentFits(indent, p, q)) continue;
+        if (p < 0 && this.cutsBlankRun(q)) continue;
         if (p >= i && this.dropsSharedBlank(i, j, p, q)) continue;
         // Past a marker whose stretch it never began, the lines it passes are gone: the new lines
         // before the marker may have rewritten them.
