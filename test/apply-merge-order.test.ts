@@ -626,6 +626,22 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('reads a sketch without markers as a snippet of a window around its anchors, however long', () => {
+    // The window ends with the context after the method; the sketch, as long, rewrites the method only.
+    const original = lines('close() {\na();\nb();\n}\n\n// Next.\nmodel() {');
+    const sketch = lines('close() {\na();\ntry {\nb();\n} finally {\nc();\n}\n}');
+    const indents = [2, 4, 4, 2, 0, 2, 2];
+    const sketchIndents = [2, 4, 4, 6, 4, 6, 4, 2];
+    const whole = new MergeOrder(original, sketch, new Set(), { indents, sketchIndents });
+    write(whole, 'close() {\na();\ntry {\nb();\n} finally {\nc();\n}\n}');
+    assert.ok(whole.mayEnd(), 'as the whole new file, it may drop what follows');
+    const window = new MergeOrder(original, sketch, new Set(), { indents, sketchIndents, window: true });
+    write(window, 'close() {\na();\ntry {\nb();\n} finally {\nc();\n}\n}');
+    assert.ok(!window.mayEnd(), 'in a window, the lines after the method stay');
+    write(window, '\n// Next.\nmodel() {');
+    assert.ok(window.mayEnd());
+  });
+
   it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
     const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
     assert.ok(!order.allows('beta gamma'), 'the note is required');

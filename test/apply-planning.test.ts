@@ -212,6 +212,15 @@ describe('apply windows', () => {
     assert.ok(text.includes('step119') && !text.includes('step117'), text);
   });
 
+  it('does not stretch a window to a line found once in the file that holds no name (`} finally {`)', () => {
+    const original = longFile(200).replace('const next = value + 20;', 'try {\n    run();\n  } finally {\n    done();\n  }\n  const next = value + 20;');
+    // The sketch wraps step150's body in a new try/finally: its `} finally {` is not step20's.
+    const sketch = '// ... existing code ...\nexport function step150(value) {\n  try {\n    const next = value + 150;\n  } finally {\n    log(value);\n  }\n// ... existing code ...\n';
+    const [w, more] = planWindows(original, sketch, budget());
+    assert.equal(more, undefined);
+    assert.ok(original.slice(w.start, w.end).includes('step150') && !original.slice(w.start, w.end).includes('step20('));
+  });
+
   it('widens a window by the part\'s lines beside its anchors: new code there may replace as many lines', () => {
     const original = longFile(200);
     // Four new lines before the anchor (`step120`): the window starts that much earlier than context alone.

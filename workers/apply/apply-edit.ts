@@ -89,7 +89,9 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     const sketchIds = encode(w.sketch);
     const prompt = [lm.special.original, ...originalIds, lm.special.sketch, ...sketchIds, lm.special.updated];
     const prefix = done;
-    const lines = { original: before.split('\n'), sketch: w.sketch.split('\n'), repeated: w.ownLines ? undefined : repeated, whole: w.ownLines };
+    // A window around the sketch's anchors (not the file, nor a piece of it rewritten whole).
+    const window = !w.ownLines && w.end - w.start < original.length;
+    const lines = { original: before.split('\n'), sketch: w.sketch.split('\n'), repeated: w.ownLines ? undefined : repeated, whole: w.ownLines, window };
     const tokenText = tokenTextOf(lm);
     const guard = new LineGuard(lines, tokenText, lm.special.eos, lm.specialIds, w.end < original.length && before.endsWith('\n'), blankLeadOf(lm));
     const encodeBytes = (bytes: string) => lm.encode(Buffer.from(bytes, 'latin1').toString('utf8'));

@@ -10,7 +10,7 @@
  * marker, with no marker after it (a function added at the end).
  */
 import { ApplyInputError, endRun, hasElisionMarkers, isAnchorLine, isElisionMarker } from './apply-input';
-import { codeTokens, REWRITE_SIMILARITY, sharesNames, similarity } from './line-likeness';
+import { codeTokens, nameCount, REWRITE_SIMILARITY, sharesNames, similarity, tokens } from './line-likeness';
 
 export interface ApplyWindow {
   /** Character range of the original the window rewrites (whole lines). */
@@ -90,9 +90,10 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
         while (end > 0 && fileLines[end].trim() === '') end--;
         span = [end, end];
       }
-      // A line found once in the file is a sure anchor: the part covers it even if far away.
+      // A line found once in the file is a sure anchor: the part covers it even if far away. Not
+      // one of keywords and punctuation alone (`} finally {`): a new one of those is as likely.
       for (const key of keys) {
-        if (!span || !key || occurrences.get(key) !== 1) continue;
+        if (!span || !key || occurrences.get(key) !== 1 || nameCount(tokens(key)) === 0) continue;
         const at = anchorKeys.indexOf(key);
         span[0] = Math.min(span[0], at);
         span[1] = Math.max(span[1], at);

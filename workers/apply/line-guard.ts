@@ -94,7 +94,9 @@ export class LineGuard {
    *   and, when the original is a window of a file, the lines the whole file holds more than once
    *   (repeatedLines); `whole`: the original is the whole file (or a piece of it cut at lines
    *   both texts share, apply-windows.ts), so each line keeps the indentation of the text it is
-   *   read from, where the sketch moves no kept line in or out (MergeOrder.keepIndents)
+   *   read from, where the sketch moves no kept line in or out (MergeOrder.keepIndents);
+   *   `window`: the original is a window of the file around the sketch's anchors, so a sketch
+   *   without markers is a snippet of it
    * @param tokenText bytes of a token id, one char per byte
    * @param eos the end token, allowed where a line ends
    * @param blocked token ids never allowed (other special tokens)
@@ -106,7 +108,7 @@ export class LineGuard {
    *   the vocabulary's own tokens (a model led off them spells words in pieces)
    */
   constructor(
-    texts: { original: readonly string[]; sketch: readonly string[]; repeated?: ReadonlySet<string>; whole?: boolean },
+    texts: { original: readonly string[]; sketch: readonly string[]; repeated?: ReadonlySet<string>; whole?: boolean; window?: boolean },
     private readonly tokenText: (id: number) => string,
     private readonly eos: number,
     private readonly blocked: ReadonlySet<number>,
@@ -146,6 +148,7 @@ export class LineGuard {
       indents: original.map((l) => indentOf(l).length),
       sketchIndents: sketch.map((l) => indentOf(l).length),
       repeated: texts.repeated,
+      window: texts.window,
     });
     this.blocks = structureOf(shaped(original), shaped(sketch));
     // A line the sketch keeps from the original (paired by the order) is one line, not two.

@@ -171,6 +171,12 @@ export class MergeOrder {
        * found once in the window is not one line kept if the file has it elsewhere too.
        */
       repeated?: ReadonlySet<string>;
+      /**
+       * Whether `original` is a window of the file around the sketch's anchors (not the whole
+       * file, nor a piece of it rewritten whole): a sketch without markers is then a snippet of
+       * it, never the whole new file.
+       */
+      window?: boolean;
     } = {},
   ) {
     this.indents = layout.indents;
@@ -181,7 +187,7 @@ export class MergeOrder {
     const pairing: Pairing = { original, sketch, keptAs: this.keptAs, keeps: this.keeps, indents: layout.indents, sketchIndents: layout.sketchIndents };
     unpairLeaps(pairing, elisions, this.leapt);
     unpairStrays(pairing, elisions);
-    this.elisions = snippetEdges(pairing, elisions);
+    this.elisions = snippetEdges(pairing, elisions, layout.window ?? false);
     pairClosers(pairing, this.elisions);
     pairLastLine(pairing, this.elisions);
     const endRun = pairEndRun(pairing, elisions);
@@ -955,7 +961,7 @@ function pairRuns({ original, sketch, keptAs, keeps, indents, sketchIndents }: P
  * the middle of the file; one that ends with a kept line before such code stops in the middle.
  * Where the sketch marks elided code elsewhere, a middle edge is elided code too.
  */
-function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>): ReadonlySet<number> {
+function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>, window: boolean): ReadonlySet<number> {
   if (!sketch.some(isCode)) return elisions;
   const marked = [...elisions];
   const short = sketch.length * 2 < original.length;
@@ -1005,7 +1011,7 @@ function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairi
   const endsOpen = sketchDepth.before[sketch.length] > 0 && last >= 0 && keeps[last] >= 0 && originalDepth.before[keeps[last] + 1] > 0;
   const inside =
     (head && (deeper(first, original.findIndex(isCode)) || startsClosed)) || (tail && (deeper(last, original.findLastIndex(isCode)) || endsOpen));
-  const snippet = marked.length > 0 || (head && tail) || short || inside;
+  const snippet = marked.length > 0 || window || (head && tail) || short || inside;
   if (!snippet || !(head || tail)) return elisions;
   const edges = new Set(elisions);
   if (head) edges.add(0);
