@@ -642,6 +642,35 @@ describe('merge order', () => {
     assert.ok(window.mayEnd());
   });
 
+  it('does not skip a comment the original has at the sketch\'s start as a chat model\'s note', () => {
+    const original = lines("/** Renamed. */\n| { type: 'move' }\n/** Reopens. */\n| { type: 'reopen' };\n\nexport const x = 1;");
+    const order = new MergeOrder(original, lines("/** Reopens. */\n| { type: 'reopen' }\n| { type: 'close' };\n"), new Set([0, 4]));
+    write(order, '/** Renamed. */');
+    assert.ok(!order.allows("| { type: 'reopen' }"), 'the kept comment comes first, after the lines before it');
+    write(order, "| { type: 'move' }\n/** Reopens. */\n| { type: 'reopen' }\n| { type: 'close' };\n\nexport const x = 1;");
+    assert.ok(order.mayEnd());
+  });
+
+  it('lets new lines rewrite a line that holds no name when it is much like one of them', () => {
+    // `return "    "` rewrites `return "  "`: they share only the keyword, and are alike in all else.
+    const original = lines('def unit():\nif a:\nreturn 1\nreturn "  "\n\n\ndef blocks():');
+    const order = new MergeOrder(original, lines('def unit():\nif a:\nreturn 1\nreturn "    "'), new Set([4]));
+    write(order, 'def unit():\nif a:\nreturn 1\nreturn "    "\n\n\ndef blocks():');
+    assert.ok(order.mayEnd());
+  });
+
+  it('writes the blank lines a window ends with when the rest of the file follows it', () => {
+    const original = lines('def unit():\nreturn a\n\n');
+    const last = new MergeOrder(original, lines('def unit():\nreturn a + b'), new Set([2]));
+    write(last, 'def unit():\nreturn a + b\n');
+    assert.ok(last.mayEnd(), 'at the file\'s end, trailing blank lines may go');
+    const followed = new MergeOrder(original, lines('def unit():\nreturn a + b'), new Set([2]), { followed: true });
+    write(followed, 'def unit():\nreturn a + b\n');
+    assert.ok(!followed.mayEnd(), 'two blank lines stand before the code after the window');
+    write(followed, '');
+    assert.ok(followed.mayEnd());
+  });
+
   it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
     const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
     assert.ok(!order.allows('beta gamma'), 'the note is required');

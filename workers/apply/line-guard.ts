@@ -149,6 +149,7 @@ export class LineGuard {
       sketchIndents: sketch.map((l) => indentOf(l).length),
       repeated: texts.repeated,
       window: texts.window,
+      followed: endsWithNewline,
     });
     this.blocks = structureOf(shaped(original), shaped(sketch));
     // A line the sketch keeps from the original (paired by the order) is one line, not two.

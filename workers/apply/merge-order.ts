@@ -60,7 +60,7 @@
  */
 
 import { closes, opens } from './block-structure';
-import { likeness, nameCount, REWRITE_SIMILARITY, sharesName, tokens } from './line-likeness';
+import { likeness, nameCount, REWRITE_SIMILARITY, sharesName, similarity, tokens } from './line-likeness';
 
 /** A line that only opens or closes a block comment, or a doc comment's bare `*`: part of a comment, not punctuation to drop. */
 const COMMENT_EDGE = /^(?:\/\*+|\*+\/|\*)$/;
@@ -177,6 +177,12 @@ export class MergeOrder {
        * it, never the whole new file.
        */
       window?: boolean;
+      /**
+       * Whether the rest of the file follows `original` (a window, or a piece, before the file's
+       * end): its blank lines at the end stand between it and the code after it, so they are
+       * written, not left out as a file's trailing blank lines may be.
+       */
+      followed?: boolean;
     } = {},
   ) {
     this.indents = layout.indents;
@@ -202,7 +208,8 @@ export class MergeOrder {
     const firstCode = sketch.findIndex(isCode);
     for (let q = sketch.length - 1; q >= 0; q--) {
       // The file's last lines a last part starts with are required too: the new code goes after them.
-      const required = endRun.has(q) || (q > firstCode ? isCode(sketch[q]) : isCode(sketch[q]) && !isComment(sketch[q]));
+      // A comment the original has (kept) is not a note: it anchors the code after it.
+      const required = endRun.has(q) || (q > firstCode || this.keeps[q] >= 0 ? isCode(sketch[q]) : isCode(sketch[q]) && !isComment(sketch[q]));
       this.nextRequired[q] = required ? q : this.nextRequired[q + 1];
     }
     this.keptAhead = new Int32Array(sketch.length + 1);
@@ -210,7 +217,8 @@ export class MergeOrder {
     this.findKeptAhead();
     this.sketchPassed = this.lastSketchCode < 0;
     this.blankFrom = new Uint8Array(original.length + 1).fill(1);
-    for (let p = original.length - 1; p >= 0; p--) this.blankFrom[p] = original[p] === '' && this.blankFrom[p + 1] ? 1 : 0;
+    if (!layout.followed) for (let p = original.length - 1; p >= 0; p--) this.blankFrom[p] = original[p] === '' && this.blankFrom[p + 1] ? 1 : 0;
+    else this.blankFrom.fill(0, 0, original.length);
     let end = -1;
     for (const q of this.elisions) if (q > this.lastSketchCode && sketch.slice(q).every((l) => l === '')) end = Math.max(end, q);
     this.endMarker = end;
@@ -338,7 +346,13 @@ export class MergeOrder {
         passedCode[n + 1] = passedCode[n] + (code ? 1 : 0);
         const t = counts ? tokens(key) : [];
         // The original's copy of a line the part writes as new is not one of its lines rewritten.
-        const like = this.leapt.has(key) ? false : code ? freshCode.some((f) => sharesName(t, f)) : !counts || holds(key) || fresh.some((f) => likeness(t, f) > 0);
+        // Code shares a name with a new line of code or, holding none (`return "  "`), is much like one.
+        const nameless = code && nameCount(t) === 0;
+        const like = this.leapt.has(key)
+          ? false
+          : code
+            ? freshCode.some((f) => sharesName(t, f) || (nameless && similarity(t, f) >= REWRITE_SIMILARITY))
+            : !counts || holds(key) || fresh.some((f) => likeness(t, f) > 0);
         unlike[n + 1] = unlike[n] + (like ? 0 : 1);
         unlikeOpen[n + 1] = unlikeOpen[n] + (like || !OPENS.test(key) ? 0 : 1);
       });
