@@ -315,6 +315,20 @@ describe('apply windows', () => {
     assert.throws(() => planWindows(original, wide, budget()), /spans too much/);
   });
 
+  it('applies a short snippet without markers in a window around it when the whole file is longer than training', () => {
+    const original = longFile(12);
+    const snippet = 'export function step6(value) {\n  const next = value + 60;\n  log(next);\n';
+    const trainedShare = (o: string, s: string) => (o.length + s.length + Math.max(o.length, s.length)) / 1200;
+    const fits = { fits: () => true, wholeFits: () => false };
+    // Within the trained length, the model sees the whole file (the sketch might be all of it).
+    assert.deepEqual(planWindows(original, snippet, { ...fits, trainedShare: () => 0.5 }), [{ start: 0, end: original.length, sketch: snippet, ownLines: true }]);
+    // Past it, the whole file would be cut in pieces that split the snippet: one window around it instead.
+    const [w, more] = planWindows(original, snippet, { ...fits, trainedShare });
+    assert.equal(more, undefined);
+    const text = original.slice(w.start, w.end);
+    assert.ok(text.includes('step6(') && !text.includes('step2(') && !text.includes('step10(') && w.sketch === snippet && !w.ownLines, text);
+  });
+
   it('cuts a window longer than the model was trained on at lines the original and sketch share, least indented first', () => {
     const original = longFile(12);
     // The sketch adds a long function after step3 and keeps the rest: the window is the whole file.

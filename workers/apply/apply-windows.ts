@@ -2,7 +2,8 @@
  * Apply works window by window: each run of the sketch between elision markers is anchored to the
  * original by its lines that appear there, and the model rewrites only the lines around those
  * anchors. The code between windows is the code the sketch elided, kept as it is. Small files, and
- * sketches without markers that fit the model's context, are one window over the whole file. A
+ * sketches without markers that fit the model's context (but not a short snippet in a file longer
+ * than the model was trained on), are one window over the whole file. A
  * window longer than the model was trained on is cut in pieces at lines both texts share, so a
  * long file rewritten whole is applied piece by piece. A last part after a marker that starts with
  * the file's last lines and goes on with new code (a test added after the last one) is anchored at
@@ -68,7 +69,13 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   const offsets = [0];
   for (const l of fileLines) offsets.push(offsets[offsets.length - 1] + l.length);
   const whole = () => piecesOf(fileLines, offsets, { from: 0, to: fileLines.length, lines: sketch.split(/(?<=\n)/) }, budget);
-  if (hasElisionMarkers(sketch) ? budget.wholeFits(original, sketch) : fits(original, sketch)) return whole();
+  // A short snippet in a file too long to rewrite whole in one piece is applied in a window around
+  // its anchors: pieces of the whole file would cut the snippet apart.
+  const shortSnippet = () => {
+    const shown = sketch.split('\n').filter((l) => l.trim() !== '').length;
+    return 2 * shown < fileLines.length && (budget.trainedShare?.(original, sketch) ?? 0) > 1;
+  };
+  if (hasElisionMarkers(sketch) ? budget.wholeFits(original, sketch) : fits(original, sketch) && !shortSnippet()) return whole();
   /** How often each anchor line occurs in the file. */
   const occurrences = new Map<string, number>();
   for (const l of fileLines) if (isAnchorLine(l)) occurrences.set(l.trim(), (occurrences.get(l.trim()) ?? 0) + 1);
