@@ -1,20 +1,22 @@
 /**
  * Apply: exact match and speed of speculative edits against plain greedy decoding.
  *
- *   npm run -s bench -- apply [--json] [--suite continue|heldout|valid|long|all] [--limit N] [--no-plain] [--repeat N]
+ *   npm run -s bench -- apply [--json] [--suite continue|heldout|valid|long|chat|all] [--limit N] [--no-plain] [--repeat N]
  *
  * Suites: ../shared/peer-suites/continue-lazy-apply (another project's cases) and held-out version
  * diffs (training/apply/eval_cases.py; packages the model never saw). `valid` holds version diffs
  * of the corpus's valid packages, also never trained on: settings are chosen on it, not on the
  * other two. `long` rewrites long held-out files whole: the sketch is the new version of a file
  * of 8,000 to 40,000 characters, with no markers (the file is applied in pieces the length the model
- * was trained on). `all` runs continue and heldout. A case passes when the output
+ * was trained on). `chat` holds sketches written the way chat models answer edit requests, against
+ * this repository's own files (bench/fixtures/apply-chat-cases.json). `all` runs continue and heldout. A case passes when the output
  * equals the expected file with trailing whitespace of each line and trailing blank lines ignored.
  * Each case runs speculative and --plain; outputs must be identical, and tokens/s are compared.
  * `guardAllowsExpected` counts the cases whose expected file the line guard lets be written at all.
  * Timings on a shared machine vary from run to run (the same case has taken up to 2.8x longer);
  * `--repeat N` runs each case N times both ways and keeps the fastest of each.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,13 +52,48 @@ function loadSuite(name: string): Case[] {
     return Object.entries(raw).map(([n, c]) => ({ name: n, ...c }));
   }
   if (name === 'long') return longFiles();
-  if (name !== 'heldout' && name !== 'valid') throw new Error(`unknown suite ${name} (continue, heldout, valid, long or all)`);
+  if (name === 'chat') return chatCases();
+  if (name !== 'heldout' && name !== 'valid') throw new Error(`unknown suite ${name} (continue, heldout, valid, long, chat or all)`);
   const file = join(CASES_DIR, `${name}-cases.json`);
   if (!existsSync(file)) {
     const pairs = join(CASES_DIR, `${name}-pairs.jsonl`);
     throw new Error(`${file} not found; make it with: /usr/bin/python3 training/apply/version_pairs.py --out training/out/apply --split ${name} && /usr/bin/python3 training/apply/eval_cases.py --pairs ${pairs} --out ${file}`);
   }
   return JSON.parse(readFileSync(file, 'utf8')) as Case[];
+}
+
+const CHAT = join(ROOT, 'bench', 'fixtures', 'apply-chat-cases.json');
+
+/**
+ * Sketches written the way chat models answer an edit request, against files of this repository
+ * at a commit (read with git, so the checkout needs its history); the expected file is the
+ * original with the case's changes to its lines.
+ */
+function chatCases(): Case[] {
+  const fixture = JSON.parse(readFileSync(CHAT, 'utf8')) as {
+    files: Record<string, { path: string; commit: string }>;
+    cases: { name: string; file: string; sketch: string; changes: [number, number, string | null][] }[];
+  };
+  const originals = new Map<string, string>();
+  const originalOf = (key: string) => {
+    let text = originals.get(key);
+    if (text === undefined) {
+      const { path, commit } = fixture.files[key];
+      try {
+        text = execFileSync('git', ['show', `${commit}:${path}`], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch {
+        throw new Error(`${path} at ${commit.slice(0, 8)} is not in this checkout's history (the chat suite needs a full clone)`);
+      }
+      originals.set(key, text);
+    }
+    return text;
+  };
+  return fixture.cases.map((c) => {
+    const original = originalOf(c.file);
+    const lines = original.split('\n');
+    for (const [start, end, text] of [...c.changes].reverse()) lines.splice(start, end - start, ...(text === null ? [] : text.split('\n')));
+    return { name: c.name, original, sketch: c.sketch, expected: lines.join('\n') };
+  });
 }
 
 /** Files of the long suite, taken in turn from each held-out package (sorted by package and path). */
