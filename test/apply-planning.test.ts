@@ -301,6 +301,16 @@ describe('apply windows', () => {
     for (const w of planWindows(withState, stateSketch, budget())) assert.ok(!withState.slice(w.start, w.end).includes('isAtBottom'));
   });
 
+  it('does not put a last part of closing lines alone, the file\'s last lines, into the window before it', () => {
+    const original = `export class Steps {\n${longFile(200).replace(/^(?=.)/gm, '  ')}}\n`;
+    // `}` closes the class: with the method's window it would close the class there.
+    const sketch = '// ... existing code ...\n  export function step40(value) {\n    const next = value + 41;\n// ... existing code ...\n}\n';
+    const windows = planWindows(original, sketch, budget());
+    const middle = windows.find((w) => original.slice(w.start, w.end).includes('step40('))!;
+    assert.ok(!middle.sketch.trimEnd().endsWith('\n}'), middle.sketch);
+    assert.equal(windows[windows.length - 1].end, original.length);
+  });
+
   it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {
     const original = longFile(12);
     const sketch = '// ... existing code ...\nexport const twice = (value) => step3(step3(value));\n// ... existing code ...\n';

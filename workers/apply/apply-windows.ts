@@ -89,7 +89,7 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
     if (current.some((l) => !isElisionMarker(l))) {
       const keys = current.map((l) => (isAnchorLine(l) && occurrences.has(l.trim()) ? l.trim() : null));
       // The last part, after a marker, that starts with the file's last lines adds code at the end.
-      const atEnd = marker === null && isElisionMarker(current[0]) ? endRun(current.slice(1), fileLines) : 0;
+      const atEnd = marker === null && isElisionMarker(current[0]) ? endRun(current.slice(1), fileLines) || closersAtEnd(current.slice(1), fileLines) : 0;
       let span = atEnd ? ([fileLines.length - atEnd, fileLines.length - 1] as [number, number]) : (anchorSpan(keys, anchorKeys, lastLine + 1) ?? anchorSpan(keys, anchorKeys, 0));
       // A last part of new code only, after a marker and with none after it, adds it at the end.
       if (!span && marker === null && isElisionMarker(current[0]) && current.some(isAnchorLine)) {
@@ -275,6 +275,20 @@ const SKIPPED_LINE_COST = 0.1;
  * line such as `return (` far from the rest does not stretch the part over half the file.
  * Returns the first and last matched file lines, or null when nothing matches.
  */
+/**
+ * A last part of closing lines alone (`}` after a marker: the class's end) that are the file's
+ * last lines: how many lines from the first of those to the file's end (0: not such a part).
+ */
+function closersAtEnd(part: string[], fileLines: string[]): number {
+  const shown = part.filter((l) => l.trim() !== '');
+  if (!shown.length || shown.some(isAnchorLine)) return 0;
+  let end = fileLines.length;
+  while (end > 0 && fileLines[end - 1].trim() === '') end--;
+  const from = end - shown.length;
+  if (from < 0 || shown.some((l, k) => l.trimEnd() !== fileLines[from + k].trimEnd())) return 0;
+  return fileLines.length - from;
+}
+
 /**
  * The file lines (from `from` on) that the part's lines of code rewrite: each line's clearly most
  * like file line (much like it, string literals aside, sharing most of its names, and liker than
