@@ -671,6 +671,31 @@ describe('merge order', () => {
     assert.ok(followed.mayEnd());
   });
 
+  it('keeps a window\'s context before a snippet without markers that starts with a kept line', () => {
+    // The window starts with the end of the function before and a blank line.
+    const original = lines('}\n\nfunction close(drop) {\nconst index = find(drop);\nreturn index;\n}\n\nexport function reduce() {');
+    const sketch = lines('function close(drop) {\nconst at = find(drop);\nreturn at;\n}');
+    const indents = [0, 0, 0, 2, 2, 0, 0, 0];
+    const sketchIndents = [0, 2, 2, 0];
+    const whole = new MergeOrder(original, sketch, new Set(), { indents, sketchIndents });
+    assert.ok(whole.allows('function close(drop) {', 0), 'as a whole file, the sketch may drop what comes before');
+    const window = new MergeOrder(original, sketch, new Set(), { indents, sketchIndents, window: true });
+    assert.ok(!window.allows('function close(drop) {', 0), 'in a window, the lines before it are context');
+    for (const [line, indent] of [['}', 0], ['', 0], ['function close(drop) {', 0], ['const at = find(drop);', 2], ['return at;', 2], ['}', 0], ['', 0], ['export function reduce() {', 0]] as const) {
+      assert.ok(window.allows(line, indent), `"${line}" refused`);
+      window.push(line, indent);
+    }
+    assert.ok(window.mayEnd());
+  });
+
+  it('takes a new line that extends the original\'s line next to a kept line, before a marker, as that line rewritten', () => {
+    const original = lines('const doc = make(id);\n// The file may have changed.\nreplaceText(doc, diskText);\ndoc.shadow = doc.text;');
+    const sketch = lines("// The file may have changed.\nreplaceText(doc, diskText, { author: 'disk', socketId: null });");
+    assert.deepEqual(replacedLines(original, sketch, [[1, 0]], new Set([0, 2])), ['replaceText(doc, diskText);']);
+    // Not a line that only starts the same way.
+    assert.deepEqual(replacedLines(original, lines('// The file may have changed.\nreplaceText.cache.clear(all, keys, now);'), [[1, 0]], new Set([0, 2])), []);
+  });
+
   it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
     const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
     assert.ok(!order.allows('beta gamma'), 'the note is required');

@@ -59,14 +59,28 @@ function withoutStrings(key: string): string {
   return key.replace(/(?<![\w$])(['"`])(?:\\.|(?!\1).)*\1/g, '$1$1');
 }
 
-/** 2·(longest common subsequence of tokens) / (tokens in both). */
-export function similarity(a: readonly string[], b: readonly string[]): number {
-  if (!a.length || !b.length) return 0;
+/**
+ * Whether a new line extends an old one: it starts with the same name and holds all of the old
+ * line's tokens, in order, but the last (`f(a, b);` to `f(a, b, { c });`, `x` to `x ?? y`).
+ */
+export function extendsLine(old: readonly string[], fresh: readonly string[]): boolean {
+  if (old.length < 4 || fresh.length <= old.length || old[0] !== fresh[0] || !/[A-Za-z_$]/.test(old[0]) || KEYWORDS.has(old[0])) return false;
+  return commonLength(old, fresh) >= old.length - 1;
+}
+
+/** The length of the longest common subsequence of two token lists. */
+function commonLength(a: readonly string[], b: readonly string[]): number {
   let prev = new Int32Array(b.length + 1);
   let row = new Int32Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) row[j] = a[i - 1] === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], row[j - 1]);
     [prev, row] = [row, prev];
   }
-  return (2 * prev[b.length]) / (a.length + b.length);
+  return prev[b.length];
+}
+
+/** 2·(longest common subsequence of tokens) / (tokens in both). */
+export function similarity(a: readonly string[], b: readonly string[]): number {
+  if (!a.length || !b.length) return 0;
+  return (2 * commonLength(a, b)) / (a.length + b.length);
 }

@@ -997,7 +997,10 @@ function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairi
   // Where the sketch marks elided code elsewhere, the original's blank lines alone at an edge (a
   // window's context: the two blank lines before a Python function) are elided too.
   const elided = (lines: readonly string[]) => unshown(lines) || (marked.length > 0 && lines.length > 0 && lines.every((l) => l === ''));
-  let head = first >= 0 && !marked.some((q) => q <= first) && keeps[first] >= 0 && elided(original.slice(0, keeps[first]));
+  // In a window around the sketch's anchors, the lines before its first kept line are the window's
+  // context (a closing `}` and a blank line before the function the snippet shows).
+  const before = first >= 0 && keeps[first] >= 0 ? original.slice(0, keeps[first]) : [];
+  let head = first >= 0 && !marked.some((q) => q <= first) && keeps[first] >= 0 && (elided(before) || (window && before.length > 0));
   // A sketch that ends with the closing line of a block a kept line opens (`}` after new lines)
   // ends where the original's block does.
   let lastAt = last >= 0 ? keeps[last] : -1;

@@ -3,8 +3,8 @@
  * pairs them), with no elision marker between them in the sketch, the sketch shows the whole
  * stretch: an original line there that the sketch leaves out but shows rewritten (a new line of
  * the sketch there much like it) is the old version of that line. So is the original's line right
- * next to a kept line where the sketch has a new line much like it right next to the same kept
- * line (at the end of what the sketch shows there), and, in a part between two markers (or
+ * next to a kept line where the sketch has a new line much like it (or extending it) right next to
+ * the same kept line (at the end of what the sketch shows there), and, in a part between two markers (or
  * before the first marker, at the file's top) that has no line of the original, the original
  * line each new line of code is clearly most like (that new line then takes the old one's place:
  * merge-order.ts's `place`); in a part that has lines of the original but keeps none of its code
@@ -14,7 +14,7 @@
  *
  * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
  */
-import { codeTokens, likeness, REWRITE_SIMILARITY, sharesNames, similarity, tokens } from './line-likeness';
+import { codeTokens, extendsLine, likeness, REWRITE_SIMILARITY, sharesNames, similarity, tokens } from './line-likeness';
 import { isCode } from './merge-order';
 
 /**
@@ -79,7 +79,8 @@ export function replacedLines(
     const y = original[p + step];
     if (x === undefined || y === undefined || elisions.has(step > 0 ? q + 1 : q)) return;
     if (!isCode(x) || inOriginal.has(x) || !isCode(y) || inSketch.has(y)) return;
-    if (likeness(tokens(x), tokens(y)) >= REWRITE_SIMILARITY) replaced.push(y);
+    const [tx, ty] = [tokens(x), tokens(y)];
+    if (likeness(tx, ty) >= REWRITE_SIMILARITY || extendsLine(ty, tx)) replaced.push(y);
   };
   for (let n = 0; n < pairs.length; n++) {
     shownTo(n, 1);
