@@ -301,14 +301,25 @@ describe('apply windows', () => {
     for (const w of planWindows(withState, stateSketch, budget())) assert.ok(!withState.slice(w.start, w.end).includes('isAtBottom'));
   });
 
-  it('does not put a last part of closing lines alone, the file\'s last lines, into the window before it', () => {
-    const original = `export class Steps {\n${longFile(200).replace(/^(?=.)/gm, '  ')}}\n`;
+  it('anchors parts of punctuation alone where the file next has them, not in the window before them', () => {
+    const original = `export class Steps {\n${longFile(200).replace(/^(?=.)/gm, '  ')}}\n\nexport const steps = new Steps();\n`;
     // `}` closes the class: with the method's window it would close the class there.
     const sketch = '// ... existing code ...\n  export function step40(value) {\n    const next = value + 41;\n// ... existing code ...\n}\n';
     const windows = planWindows(original, sketch, budget());
-    const middle = windows.find((w) => original.slice(w.start, w.end).includes('step40('))!;
-    assert.ok(!middle.sketch.trimEnd().endsWith('\n}'), middle.sketch);
-    assert.equal(windows[windows.length - 1].end, original.length);
+    assert.equal(windows.length, 2);
+    const [method, end] = windows;
+    assert.ok(!method.sketch.trimEnd().endsWith('\n}'), method.sketch);
+    // The class's end, and not what follows it: the sketch does not show that.
+    const text = original.slice(end.start, end.end);
+    assert.ok(text.endsWith('  }\n\n}\n') && !text.includes('new Steps'), text);
+    // A JSON file's `{` before the first marker and `},` closing a list stand at their own lines.
+    const json = `{\n  "name": "x",\n${Array.from({ length: 120 }, (_, i) => `  "k${i}": ${i},`).join('\n')}\n  "deps": {\n    "a": "^1.0.0",\n    "b": "^2.0.0",\n${Array.from({ length: 40 }, (_, i) => `    "d${i}": "^${i}.0.0",`).join('\n')}\n    "z": "^9.0.0"\n  },\n  "private": true\n}\n`;
+    const jsonSketch = '{\n  // ... existing fields ...\n  "deps": {\n    "a": "^1.0.1",\n    // ... existing deps ...\n  },\n  // ... existing fields ...\n}\n';
+    const parts = planWindows(json, jsonSketch, budget());
+    const texts = parts.map((w) => json.slice(w.start, w.end));
+    assert.ok(texts[0].startsWith('{\n') && parts[0].sketch.startsWith('{\n') && !parts[0].sketch.includes('"deps"'), parts[0].sketch);
+    const list = parts.findIndex((w) => w.sketch.includes('  },'));
+    assert.ok(list >= 0 && texts[list].includes('"z": "^9.0.0"') && !parts[list].sketch.includes('"a"'), texts[list]);
   });
 
   it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {

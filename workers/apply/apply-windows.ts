@@ -89,8 +89,10 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
     if (current.some((l) => !isElisionMarker(l))) {
       const keys = current.map((l) => (isAnchorLine(l) && occurrences.has(l.trim()) ? l.trim() : null));
       // The last part, after a marker, that starts with the file's last lines adds code at the end.
-      const atEnd = marker === null && isElisionMarker(current[0]) ? endRun(current.slice(1), fileLines) || closersAtEnd(current.slice(1), fileLines) : 0;
-      let span = atEnd ? ([fileLines.length - atEnd, fileLines.length - 1] as [number, number]) : (anchorSpan(keys, anchorKeys, lastLine + 1) ?? anchorSpan(keys, anchorKeys, 0));
+      const atEnd = marker === null && isElisionMarker(current[0]) ? endRun(current.slice(1), fileLines) : 0;
+      let span = atEnd
+        ? ([fileLines.length - atEnd, fileLines.length - 1] as [number, number])
+        : (anchorSpan(keys, anchorKeys, lastLine + 1) ?? anchorSpan(keys, anchorKeys, 0) ?? punctuationSpan(current, fileLines, lastLine + 1));
       // A last part of new code only, after a marker and with none after it, adds it at the end.
       if (!span && marker === null && isElisionMarker(current[0]) && current.some(isAnchorLine)) {
         let end = fileLines.length - 1;
@@ -110,7 +112,10 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
       const anchored = shown.map((l) => isAnchorLine(l) && occurrences.has(l.trim()));
       const lead = anchored.indexOf(true);
       const trail = anchored.length - 1 - anchored.lastIndexOf(true);
-      segments.push({ lines: marker ? [...current, marker] : current, span, lead: lead < 0 ? shown.length : lead, trail: lead < 0 ? shown.length : trail, from: lastLine + 1 });
+      // The sketch's last part of punctuation alone (a `}` after a marker) ends the window there:
+      // what follows it in the file is not the sketch's to show.
+      const closes = marker === null && !atEnd && !!span && lead < 0 && !shown.some(isAnchorLine);
+      segments.push({ lines: marker ? [...current, marker] : current, span, lead: lead < 0 ? shown.length : lead, trail: closes ? -CONTEXT_LINES : lead < 0 ? shown.length : trail, from: lastLine + 1 });
     }
     current = marker ? [marker] : [];
   };
@@ -276,17 +281,18 @@ const SKIPPED_LINE_COST = 0.1;
  * Returns the first and last matched file lines, or null when nothing matches.
  */
 /**
- * A last part of closing lines alone (`}` after a marker: the class's end) that are the file's
- * last lines: how many lines from the first of those to the file's end (0: not such a part).
+ * A part of punctuation alone (`{` before the first marker, `},` closing a list, a class's `}`
+ * after the last) stands where the file next has those lines in a row, past the parts before it;
+ * null when it is not such a part or the file has no such run. Left unanchored, it would join the
+ * window before it and close a block there.
  */
-function closersAtEnd(part: string[], fileLines: string[]): number {
-  const shown = part.filter((l) => l.trim() !== '');
-  if (!shown.length || shown.some(isAnchorLine)) return 0;
-  let end = fileLines.length;
-  while (end > 0 && fileLines[end - 1].trim() === '') end--;
-  const from = end - shown.length;
-  if (from < 0 || shown.some((l, k) => l.trimEnd() !== fileLines[from + k].trimEnd())) return 0;
-  return fileLines.length - from;
+function punctuationSpan(part: string[], fileLines: string[], from: number): [number, number] | null {
+  const shown = part.filter((l) => !isElisionMarker(l) && l.trim() !== '');
+  if (!shown.length || shown.some(isAnchorLine)) return null;
+  for (let at = from; at + shown.length <= fileLines.length; at++) {
+    if (shown.every((l, k) => l.trimEnd() === fileLines[at + k].trimEnd())) return [at, at + shown.length - 1];
+  }
+  return null;
 }
 
 /**

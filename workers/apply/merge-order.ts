@@ -1063,7 +1063,8 @@ function depths(lines: readonly string[]): { before: Int32Array; closedUnopened:
 
 /** A comment line (`//`, `/*`, ` * ` inside a block comment, `#`, `<!--`, `--`); not Markdown's `**bold**`. */
 function isComment(key: string): boolean {
-  return /^(?:\/\/|\/\*|\*(?:\s|\/|$)|#|<!--|--)/.test(key);
+  // `## Usage` is a Markdown heading, not a comment (a lone `#` may be either).
+  return /^(?:\/\/|\/\*|\*(?:\s|\/|$)|#(?!#+\s)|<!--|--)/.test(key);
 }
 
 /** A line of code, not bare punctuation like `}` or `});`. */

@@ -69,15 +69,18 @@ export function replacedLines(
   }
   // At an end of the sketch's shown stretch (a kept line with a marker or the sketch's edge on
   // the other side), a new line right next to a kept line replaces the original's line right next
-  // to it there, if it is much like it.
+  // to it there, if it is much like it; past as many blank lines in both (a Markdown heading
+  // rewritten above its paragraph).
   const shownTo = (n: number, step: number) => {
     const [p, q] = pairs[n];
     const other = pairs[n + step];
     // On the other side, a marker that stands for at least one more original line than `y`.
     if (other && (!elidedBetween(q, other[1]) || Math.abs(other[0] - p) <= 2)) return;
-    const x = sketch[q + step];
-    const y = original[p + step];
-    if (x === undefined || y === undefined || elisions.has(step > 0 ? q + 1 : q)) return;
+    let k = 1;
+    while (sketch[q + k * step] === '' && original[p + k * step] === '' && !elisions.has(step > 0 ? q + k : q - k + 1)) k++;
+    const x = sketch[q + k * step];
+    const y = original[p + k * step];
+    if (x === undefined || y === undefined || elisions.has(step > 0 ? q + k : q - k + 1)) return;
     if (!isCode(x) || inOriginal.has(x) || !isCode(y) || inSketch.has(y)) return;
     const [tx, ty] = [tokens(x), tokens(y)];
     if (likeness(tx, ty) >= REWRITE_SIMILARITY || extendsLine(ty, tx)) replaced.push(y);
