@@ -696,6 +696,15 @@ describe('merge order', () => {
     assert.deepEqual(replacedLines(original, lines('// The file may have changed.\nreplaceText.cache.clear(all, keys, now);'), [[1, 0]], new Set([0, 2])), []);
   });
 
+  it('reads a Markdown heading as text the sketch requires, and a rewritten one above its paragraph as the old one replaced', () => {
+    const original = lines('| a | b |\n\n## Scaled mode\n\nEmbedded mode keeps everything in one process.\nMore text.');
+    const sketch = lines('## Scaled mode (quick start)\n\nEmbedded mode keeps everything in one process.');
+    const order = new MergeOrder(original, sketch, new Set([0, 3]));
+    write(order, '| a | b |\n');
+    assert.ok(!order.allows('Embedded mode keeps everything in one process.'), 'the new heading is not a note to leave out');
+    assert.deepEqual(replacedLines(original, sketch, order.pairs(), order.markers()), ['## Scaled mode']);
+  });
+
   it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
     const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
     assert.ok(!order.allows('beta gamma'), 'the note is required');

@@ -1061,7 +1061,7 @@ function depths(lines: readonly string[]): { before: Int32Array; closedUnopened:
   return { before, closedUnopened };
 }
 
-/** A comment line (`//`, `/*`, ` * ` inside a block comment, `#`, `<!--`, `--`); not Markdown's `**bold**`. */
+/** A comment line (`//`, `/*`, ` * ` inside a block comment, `#`, `<!--`, `--`); not Markdown's `**bold**` or `## Heading`. */
 function isComment(key: string): boolean {
   // `## Usage` is a Markdown heading, not a comment (a lone `#` may be either).
   return /^(?:\/\/|\/\*|\*(?:\s|\/|$)|#(?!#+\s)|<!--|--)/.test(key);
