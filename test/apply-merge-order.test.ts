@@ -705,6 +705,24 @@ describe('merge order', () => {
     assert.deepEqual(replacedLines(original, sketch, order.pairs(), order.markers()), ['## Scaled mode']);
   });
 
+  it('reads a snippet that closes a method and then the class at the file\'s end as reaching the end', () => {
+    // The method `left` after `closed` is gone: the sketch closes `closed`, then the class, the file's last line.
+    const original = lines('closed(p) {\nthis.emit(p);\n}\n\nleft(all) {\nfor (const p of all) this.closed(p);\n}\n}');
+    const sketch = lines('closed(p) {\nthis.emit(p);\n}\n}');
+    const indents = [2, 4, 2, 0, 2, 4, 2, 0];
+    const sketchIndents = [2, 4, 2, 0];
+    const order = new MergeOrder(original, sketch, new Set(), { indents, sketchIndents, window: true });
+    for (const [line, indent] of [['closed(p) {', 2], ['this.emit(p);', 4], ['}', 2], ['}', 0]] as const) {
+      assert.ok(order.allows(line, indent), `"${line}" refused`);
+      order.push(line, indent);
+    }
+    assert.ok(order.mayEnd());
+    // Where the rest of the file follows the window, the class goes on after it.
+    const followed = new MergeOrder(original, sketch, new Set(), { indents, sketchIndents, window: true, followed: true });
+    for (const [line, indent] of [['closed(p) {', 2], ['this.emit(p);', 4], ['}', 2]] as const) followed.push(line, indent);
+    assert.ok(!followed.allows('}', 0) || !followed.mayEnd());
+  });
+
   it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
     const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
     assert.ok(!order.allows('beta gamma'), 'the note is required');

@@ -193,7 +193,7 @@ export class MergeOrder {
     const pairing: Pairing = { original, sketch, keptAs: this.keptAs, keeps: this.keeps, indents: layout.indents, sketchIndents: layout.sketchIndents };
     unpairLeaps(pairing, elisions, this.leapt);
     unpairStrays(pairing, elisions);
-    this.elisions = snippetEdges(pairing, elisions, layout.window ?? false);
+    this.elisions = snippetEdges(pairing, elisions, layout.window ?? false, layout.followed ?? false);
     pairClosers(pairing, this.elisions);
     pairLastLine(pairing, this.elisions);
     const endRun = pairEndRun(pairing, elisions);
@@ -975,7 +975,7 @@ function pairRuns({ original, sketch, keptAs, keeps, indents, sketchIndents }: P
  * the middle of the file; one that ends with a kept line before such code stops in the middle.
  * Where the sketch marks elided code elsewhere, a middle edge is elided code too.
  */
-function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>, window: boolean): ReadonlySet<number> {
+function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>, window: boolean, followed: boolean): ReadonlySet<number> {
   if (!sketch.some(isCode)) return elisions;
   const marked = [...elisions];
   const short = sketch.length * 2 < original.length;
@@ -1013,6 +1013,15 @@ function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairi
     }
   }
   let tail = last >= 0 && !marked.some((q) => q > last) && lastAt >= 0 && elided(original.slice(lastAt + 1));
+  // A sketch that ends by closing a method and then the class around it, with the file's own last
+  // line (a class's `}` at the file's end), ends where the file does: what it leaves out before
+  // that line is gone. (A single closing line may close a block in the middle of the file.)
+  const fileEnd = lastLine(original);
+  if (tail && !followed && end > last + 1 && fileEnd >= 0 && indents && sketchIndents && sketch[end] === original[fileEnd] && indents[fileEnd] === sketchIndents[end]) {
+    const closers = sketch.slice(last + 1, end + 1).filter((key) => key !== '');
+    const bare = closers.every((key) => closes(key) && !isCode(key));
+    if (bare && closers.length >= 2 && sketchIndents[end] < sketchIndents[sketch.findIndex((key, q) => q > last && key !== '')]) tail = false;
+  }
   // A short sketch that keeps no line of the file is new code somewhere in it: the file is kept
   // around it.
   if (bare && first < 0 && unshown(original)) head = tail = true;
