@@ -84,6 +84,13 @@ describe('Cmd/Ctrl-K: apply a sketch in the browser', () => {
     const chunks = Number(await review(page).getAttribute('data-chunks'));
     assert.ok(chunks >= 1, `chunks: ${chunks}`);
     assert.ok((await review(page).getByTestId('apply-chunk-accept').count()) >= 1);
+    // Changed text is tinted, not underlined: a line along its foot would hide underscores.
+    const changed = review(page).locator('.cm-changedText').first();
+    if ((await changed.count()) > 0) {
+      const style = await changed.evaluate((el) => ({ image: getComputedStyle(el).backgroundImage, colour: getComputedStyle(el).backgroundColor }));
+      assert.equal(style.image, 'none');
+      assert.notEqual(style.colour, 'rgba(0, 0, 0, 0)');
+    }
     return { done, reviewed: true };
   }
 

@@ -527,4 +527,8 @@ const applyTheme = EditorView.baseTheme({
   // Folded unchanged lines: the merge view's own marks (U+299A) are missing from common fonts.
   '.cm-apply-review .cm-collapsedLines:before': { content: '"\\2195"' },
   '.cm-apply-review .cm-collapsedLines:after': { content: 'none' },
+  // Changed text tinted rather than underlined: the merge view's line along the text's foot hides
+  // underscores (`is_marker_line` read as three words).
+  '.cm-apply-review .cm-editor .cm-changedText': { background: 'rgba(120, 220, 120, 0.22)', borderRadius: '2px' },
+  '.cm-apply-review .cm-editor .cm-deletedChunk .cm-deletedText': { background: 'rgba(240, 110, 100, 0.25)', borderRadius: '2px' },
 });
