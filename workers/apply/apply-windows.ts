@@ -114,8 +114,8 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
       const trail = anchored.length - 1 - anchored.lastIndexOf(true);
       // The sketch's last part of punctuation alone (a `}` after a marker) ends the window there:
       // what follows it in the file is not the sketch's to show.
-      const closes = marker === null && !atEnd && !!span && lead < 0 && !shown.some(isAnchorLine);
-      segments.push({ lines: marker ? [...current, marker] : current, span, lead: lead < 0 ? shown.length : lead, trail: closes ? -CONTEXT_LINES : lead < 0 ? shown.length : trail, from: lastLine + 1 });
+      const endsWindow = marker === null && !atEnd && !!span && lead < 0 && !shown.some(isAnchorLine);
+      segments.push({ lines: marker ? [...current, marker] : current, span, lead: lead < 0 ? shown.length : lead, trail: endsWindow ? -CONTEXT_LINES : lead < 0 ? shown.length : trail, from: lastLine + 1 });
     }
     current = marker ? [marker] : [];
   };

@@ -819,15 +819,6 @@ function unpairLeaps({ original, sketch, keptAs, keeps, indents, sketchIndents }
   }
 }
 
-/**
- * A block the sketch shows to its end: where a kept line opens a block (ends with `{`, `(` or `[`)
- * and the sketch closes it with no marker after the block's last line of code (or with the last
- * line of both texts, after which nothing more can come), the line that
- * closes it (bare punctuation, at the opening line's indentation or less) is the original's line
- * that closes the same block, if the two are the same line and pairing them keeps both texts'
- * order. The sketch then shows the block's last lines whole, as between any two kept lines (all
- * of it, with no marker inside), and new lines right before the closing line are the block's last.
- */
 /** The line that closes the block line `at` opens: the next line no deeper in, if bare punctuation that closes (-1: none). */
 function closerAfter(lines: readonly string[], at: number, indent: readonly number[]): number {
   for (let k = at + 1; k < lines.length; k++) {
@@ -838,6 +829,15 @@ function closerAfter(lines: readonly string[], at: number, indent: readonly numb
   return -1;
 }
 
+/**
+ * A block the sketch shows to its end: where a kept line opens a block (ends with `{`, `(` or `[`)
+ * and the sketch closes it with no marker after the block's last line of code (or with the last
+ * line of both texts, after which nothing more can come), the line that
+ * closes it (bare punctuation, at the opening line's indentation or less) is the original's line
+ * that closes the same block, if the two are the same line and pairing them keeps both texts'
+ * order. The sketch then shows the block's last lines whole, as between any two kept lines (all
+ * of it, with no marker inside), and new lines right before the closing line are the block's last.
+ */
 function pairClosers({ original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>): void {
   if (!indents || !sketchIndents) return;
   for (let q = 0; q < sketch.length; q++) {
@@ -1019,8 +1019,8 @@ function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairi
   const fileEnd = lastLine(original);
   if (tail && !followed && end > last + 1 && fileEnd >= 0 && indents && sketchIndents && sketch[end] === original[fileEnd] && indents[fileEnd] === sketchIndents[end]) {
     const closers = sketch.slice(last + 1, end + 1).filter((key) => key !== '');
-    const bare = closers.every((key) => closes(key) && !isCode(key));
-    if (bare && closers.length >= 2 && sketchIndents[end] < sketchIndents[sketch.findIndex((key, q) => q > last && key !== '')]) tail = false;
+    const allClose = closers.every((key) => closes(key) && !isCode(key));
+    if (allClose && closers.length >= 2 && sketchIndents[end] < sketchIndents[sketch.findIndex((key, q) => q > last && key !== '')]) tail = false;
   }
   // A short sketch that keeps no line of the file is new code somewhere in it: the file is kept
   // around it.
