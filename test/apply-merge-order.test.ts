@@ -723,6 +723,14 @@ describe('merge order', () => {
     assert.ok(!followed.allows('}', 0) || !followed.mayEnd());
   });
 
+  it('writes the blank line a sketch puts between a marker and code it adds after the whole file', () => {
+    const order = new MergeOrder(lines('export const A = 1;\nexport const B = 2;'), lines('\nexport const C = 3;'), new Set([0]));
+    write(order, 'export const A = 1;\nexport const B = 2;');
+    assert.ok(!order.allows('export const C = 3;'), 'the blank line first');
+    write(order, '\nexport const C = 3;');
+    assert.ok(order.mayEnd());
+  });
+
   it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
     const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
     assert.ok(!order.allows('beta gamma'), 'the note is required');

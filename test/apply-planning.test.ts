@@ -322,6 +322,13 @@ describe('apply windows', () => {
     assert.ok(list >= 0 && texts[list].includes('"z": "^9.0.0"') && !parts[list].sketch.includes('"a"'), texts[list]);
   });
 
+  it('anchors a sketch of one rewritten line in a long file at the line it rewrites', () => {
+    const original = longFile(200).replace('const next = value + 120;', "const next = value + 120;\n  const label = 'step one hundred and twenty';");
+    const [w, more] = planWindows(original, "  const label = `step ${value}`;\n", budget());
+    assert.equal(more, undefined);
+    assert.ok(original.slice(w.start, w.end).includes("const label = 'step one hundred"));
+  });
+
   it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {
     const original = longFile(12);
     const sketch = '// ... existing code ...\nexport const twice = (value) => step3(step3(value));\n// ... existing code ...\n';

@@ -124,20 +124,19 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
     else current.push(line);
   }
   close(null);
-  if (!segments.some((s) => s.span)) {
-    // Only new code: the model finds its place in the whole file, if the file fits.
-    if (fits(original, sketch)) return whole();
-    throw new ApplyInputError('the sketch shares no line with this file, and the file is too long to rewrite whole; add a few unchanged lines around the change');
-  }
-  // A part of new code only among anchored ones, that rewrites lines of the file (each clearly
-  // most like one of them, past the parts before it and before the parts after it), stands where
-  // those lines are.
+  // Only new code: the model finds its place in the whole file, if the file fits.
+  if (!segments.some((s) => s.span) && fits(original, sketch)) return whole();
+  // A part of new code only, that rewrites lines of the file (each clearly most like one of them,
+  // past the parts before it and before the parts after it), stands where those lines are.
   segments.forEach((s, n) => {
     if (s.span) return;
     const next = segments.slice(n + 1).find((t) => t.span);
     const span = likeSpan(s.lines, fileLines, s.from);
     if (span && (!next || span[1] < next.span![0])) s.span = span;
   });
+  if (!segments.some((s) => s.span)) {
+    throw new ApplyInputError('the sketch shares no line with this file, and the file is too long to rewrite whole; add a few unchanged lines around the change');
+  }
 
   // Unanchored parts (only new code) join the part before them, or the first anchored one.
   const merged: { lines: string[]; span: [number, number]; lead: number; trail: number }[] = [];

@@ -450,10 +450,10 @@ export class MergeOrder {
   /**
    * Whether writing new line `q` now would cut short the blank lines the sketch puts before it
    * after a marker (two before a Python function): once the output has begun them, it writes as
-   * many.
+   * many; after all of the original (`whole`: code added at the end), it writes them all.
    */
-  private cutsBlankRun(q: number): boolean {
-    if (this.blankRun === 0) return false;
+  private cutsBlankRun(q: number, whole: boolean): boolean {
+    if (this.blankRun === 0 && !whole) return false;
     let k = q;
     while (k > 0 && this.sketch[k - 1] === '' && !this.elisions.has(k)) k--;
     return this.elisions.has(k) && q - k > this.blankRun;
@@ -572,7 +572,7 @@ export class MergeOrder {
         // reading has passed (dropped) the original's copy, the sketch's cannot come later.
         if (q > limit || (p >= 0 && p < i) || (!free(stretch) && p >= 0 && p !== i) || (stretch === CONTINUES && p < 0) || (p >= i && this.resumes(q, i))) continue;
         if (!this.indentFits(indent, p, q)) continue;
-        if (p < 0 && this.cutsBlankRun(q)) continue;
+        if (p < 0 && this.cutsBlankRun(q, i >= this.original.length && this.addsAtEnd(q))) continue;
         if (p >= i && this.dropsSharedBlank(i, j, p, q)) continue;
         // Past a marker whose stretch it never began, the lines it passes are gone: the new lines
         // before the marker may have rewritten them.
