@@ -329,6 +329,18 @@ describe('apply windows', () => {
     assert.ok(original.slice(w.start, w.end).includes("const label = 'step one hundred"));
   });
 
+  it('adds a last part at the end when its one line the file has stands inside a new block, indented otherwise', () => {
+    const rules = Array.from({ length: 150 }, (_, i) => `.rule${i} {\n  color: red;\n  margin: ${i}px;\n}\n`).join('\n');
+    const original = `${rules}\n.status-bar {\n  height: 24px;\n}\n\n${rules.replace(/rule/g, 'more')}`;
+    const sketch = '/* ... existing styles ... */\n\n@media (max-width: 600px) {\n  .status-bar {\n    font-size: 11px;\n  }\n}\n';
+    const windows = planWindows(original, sketch, budget());
+    assert.equal(windows[windows.length - 1].end, original.length);
+    assert.ok(!windows.some((w) => original.slice(w.start, w.end).includes('height: 24px')), 'not at `.status-bar`, which it only copies');
+    // Wrapped in a new block with the line after it, a line the file has still anchors.
+    const wrapped = planWindows(original, '/* ... */\n@media (max-width: 600px) {\n  .status-bar {\n    height: 24px;\n  }\n}\n', budget());
+    assert.ok(wrapped.some((w) => original.slice(w.start, w.end).includes('.status-bar {')));
+  });
+
   it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {
     const original = longFile(12);
     const sketch = '// ... existing code ...\nexport const twice = (value) => step3(step3(value));\n// ... existing code ...\n';

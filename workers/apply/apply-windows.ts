@@ -88,6 +88,21 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   const close = (marker: string | null) => {
     if (current.some((l) => !isElisionMarker(l))) {
       const keys = current.map((l) => (isAnchorLine(l) && occurrences.has(l.trim()) ? l.trim() : null));
+      // In a last part after a marker (code added at the end), a line the file has, alone among
+      // new lines, put inside a block a new line opens and indented otherwise than the file has
+      // it (`.status-bar {` inside a new `@media` block), is a copy in new code (lines wrapped in
+      // a new block keep the lines after them too).
+      if (marker === null && isElisionMarker(current[0])) keys.forEach((key, k) => {
+        const opener = current.slice(0, k).findLast((l) => l.trim() !== '');
+        const after = current.findIndex((l, n) => n > k && l.trim() !== '');
+        if (!key || opener === undefined || keys[current.lastIndexOf(opener, k - 1)] !== null || !/[{([:]$/.test(opener.trimEnd())) return;
+        // Wrapped: the line after it is the one the file has after it.
+        const at = anchorKeys.indexOf(key);
+        const fileAfter = fileLines.findIndex((l, n) => n > at && l.trim() !== '');
+        if (after >= 0 && fileAfter >= 0 && current[after].trim() === fileLines[fileAfter].trim()) return;
+        const indent = indentOf(current[k]);
+        if (indent > indentOf(opener) && fileLines.every((l) => l.trim() !== key || indentOf(l) !== indent)) keys[k] = null;
+      });
       // The last part, after a marker, that starts with the file's last lines adds code at the end.
       const atEnd = marker === null && isElisionMarker(current[0]) ? endRun(current.slice(1), fileLines) : 0;
       let span = atEnd
@@ -353,4 +368,9 @@ function anchorSpan(keys: (string | null)[], file: (string | null)[], from: numb
     [prevStart, start] = [start, prevStart];
   }
   return best.start >= 0 ? [best.start, best.end] : null;
+}
+
+/** A line's indentation, in characters. */
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
 }
