@@ -731,6 +731,19 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('keeps the blank lines a window ends with after a markerless snippet that shows a whole function', () => {
+    const original = lines('\n\ndef extension(path):\nreturn path\n\n');
+    const sketch = lines('def extension(path):\n"""The extension."""\nreturn path');
+    const order = new MergeOrder(original, sketch, new Set(), { indents: [0, 0, 0, 4, 0, 0], sketchIndents: [0, 4, 4], window: true, followed: true });
+    for (const [line, indent] of [['', 0], ['', 0], ['def extension(path):', 0], ['"""The extension."""', 4], ['return path', 4]] as const) {
+      assert.ok(order.allows(line, indent), `"${line}" refused`);
+      order.push(line, indent);
+    }
+    assert.ok(!order.mayEnd(), 'the two blank lines before the next function stay');
+    write(order, '\n');
+    assert.ok(order.mayEnd());
+  });
+
   it('reads Markdown bold at a line start as text the sketch requires, not a comment', () => {
     const order = new MergeOrder(lines('alpha\n\nbeta gamma'), lines('**Note:** read this.\nbeta gamma'));
     assert.ok(!order.allows('beta gamma'), 'the note is required');

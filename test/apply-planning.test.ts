@@ -341,6 +341,16 @@ describe('apply windows', () => {
     assert.ok(wrapped.some((w) => original.slice(w.start, w.end).includes('.status-bar {')));
   });
 
+  it('takes in the closing line of a block the part shows to its end, however many lines it replaced', () => {
+    const body = Array.from({ length: 10 }, (_, i) => `    step${i}();`).join('\n');
+    const original = `${longFile(100)}export async function exists(id) {\n  if (!id) return false;\n  try {\n${body}\n  } catch {\n    return false;\n  }\n}\n\n${longFile(100).replace(/step/g, 'more')}`;
+    // Two new lines replace the try/catch: the window must reach the function's own `}`.
+    const sketch = 'export async function exists(id) {\n  if (!id) return false;\n  const stat = await check(id);\n  return stat;\n}\n';
+    const [w] = planWindows(original, sketch, budget());
+    const text = original.slice(w.start, w.end);
+    assert.ok(text.includes('    return false;\n  }\n}\n'), text);
+  });
+
   it('gives the model the whole file when no part of a sketch with markers anchors, if it fits', () => {
     const original = longFile(12);
     const sketch = '// ... existing code ...\nexport const twice = (value) => step3(step3(value));\n// ... existing code ...\n';

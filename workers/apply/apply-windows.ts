@@ -174,7 +174,7 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   const windows: { from: number; to: number; lines: string[] }[] = [];
   for (const m of merged) {
     const from = Math.max(0, m.span[0] - CONTEXT_LINES - Math.min(m.lead, MAX_BESIDE_LINES));
-    const to = Math.min(fileLines.length, m.span[1] + 1 + CONTEXT_LINES + Math.min(m.trail, MAX_BESIDE_LINES));
+    const to = Math.min(fileLines.length, Math.max(m.span[1] + 1 + CONTEXT_LINES + Math.min(m.trail, MAX_BESIDE_LINES), blocksShownTo(m.lines, fileLines, anchorKeys, occurrences)));
     const prev = windows[windows.length - 1];
     if (prev && from <= prev.to) {
       prev.to = Math.max(prev.to, to);
@@ -368,6 +368,26 @@ function anchorSpan(keys: (string | null)[], file: (string | null)[], from: numb
     [prevStart, start] = [start, prevStart];
   }
   return best.start >= 0 ? [best.start, best.end] : null;
+}
+
+/**
+ * Where the blocks a part shows to their end end in the file: for each line of the part found once
+ * in the file that opens a block (`async exists(id) {`) and that the part closes (a closing line at
+ * its indentation follows it), the file line after that block's closing line. A window that stops
+ * short of it would leave the file's own closing line after the part's (0: none).
+ */
+function blocksShownTo(part: string[], fileLines: string[], anchorKeys: (string | null)[], occurrences: Map<string, number>): number {
+  let to = 0;
+  part.forEach((line, k) => {
+    const key = line.trim();
+    if (!/[{([]$/.test(key) || occurrences.get(key) !== 1) return;
+    const shownTo = part.findIndex((l, n) => n > k && l.trim() !== '' && indentOf(l) <= indentOf(line));
+    if (shownTo < 0 || !/^[})\]]/.test(part[shownTo].trim()) || indentOf(part[shownTo]) !== indentOf(line)) return;
+    const at = anchorKeys.indexOf(key);
+    const closer = fileLines.findIndex((l, n) => n > at && l.trim() !== '' && indentOf(l) <= indentOf(fileLines[at]));
+    if (closer >= 0 && /^[})\]]/.test(fileLines[closer].trim())) to = Math.max(to, closer + 1);
+  });
+  return to;
 }
 
 /** A line's indentation, in characters. */

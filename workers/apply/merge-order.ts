@@ -994,9 +994,9 @@ function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairi
   let last = bare ? keeps.findLastIndex((p) => p >= 0) : sketch.findLastIndex(isCode);
   const shown = new Set(sketch);
   const unshown = (lines: readonly string[]) => lines.some((l) => isCode(l) && !shown.has(l));
-  // Where the sketch marks elided code elsewhere, the original's blank lines alone at an edge (a
-  // window's context: the two blank lines before a Python function) are elided too.
-  const elided = (lines: readonly string[]) => unshown(lines) || (marked.length > 0 && lines.length > 0 && lines.every((l) => l === ''));
+  // Where the sketch marks elided code elsewhere, or in a window, the original's blank lines alone
+  // at an edge (a window's context: the two blank lines around a Python function) are elided too.
+  const elided = (lines: readonly string[]) => unshown(lines) || ((marked.length > 0 || window) && lines.length > 0 && lines.every((l) => l === ''));
   // In a window around the sketch's anchors, the lines before its first kept line are the window's
   // context (a closing `}` and a blank line before the function the snippet shows).
   const before = first >= 0 && keeps[first] >= 0 ? original.slice(0, keeps[first]) : [];
