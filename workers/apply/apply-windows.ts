@@ -88,21 +88,8 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   const close = (marker: string | null) => {
     if (current.some((l) => !isElisionMarker(l))) {
       const keys = current.map((l) => (isAnchorLine(l) && occurrences.has(l.trim()) ? l.trim() : null));
-      // In a last part after a marker (code added at the end), a line the file has, alone among
-      // new lines, put inside a block a new line opens and indented otherwise than the file has
-      // it (`.status-bar {` inside a new `@media` block), is a copy in new code (lines wrapped in
-      // a new block keep the lines after them too).
-      if (marker === null && isElisionMarker(current[0])) keys.forEach((key, k) => {
-        const opener = current.slice(0, k).findLast((l) => l.trim() !== '');
-        const after = current.findIndex((l, n) => n > k && l.trim() !== '');
-        if (!key || opener === undefined || keys[current.lastIndexOf(opener, k - 1)] !== null || !/[{([:]$/.test(opener.trimEnd())) return;
-        // Wrapped: the line after it is the one the file has after it.
-        const at = anchorKeys.indexOf(key);
-        const fileAfter = fileLines.findIndex((l, n) => n > at && l.trim() !== '');
-        if (after >= 0 && fileAfter >= 0 && current[after].trim() === fileLines[fileAfter].trim()) return;
-        const indent = indentOf(current[k]);
-        if (indent > indentOf(opener) && fileLines.every((l) => l.trim() !== key || indentOf(l) !== indent)) keys[k] = null;
-      });
+      // In a last part after a marker (code added at the end), copies in new blocks do not anchor.
+      if (marker === null && isElisionMarker(current[0])) dropCopiesInNewBlocks(current, keys, fileLines, anchorKeys);
       // The last part, after a marker, that starts with the file's last lines adds code at the end.
       const atEnd = marker === null && isElisionMarker(current[0]) ? endRun(current.slice(1), fileLines) : 0;
       let span = atEnd
@@ -368,6 +355,25 @@ function anchorSpan(keys: (string | null)[], file: (string | null)[], from: numb
     [prevStart, start] = [start, prevStart];
   }
   return best.start >= 0 ? [best.start, best.end] : null;
+}
+
+/**
+ * Drops from a part's anchor keys each line the file has that stands alone among new lines inside a
+ * block a new line opens, indented otherwise than the file has it (`.status-bar {` inside a new
+ * `@media` block): a copy in new code. A line wrapped in a new block with the lines after it (the
+ * file's next line follows it in the part too) stays an anchor.
+ */
+function dropCopiesInNewBlocks(part: string[], keys: (string | null)[], fileLines: string[], anchorKeys: (string | null)[]): void {
+  keys.forEach((key, k) => {
+    const openerAt = part.findLastIndex((l, n) => n < k && l.trim() !== '');
+    if (!key || openerAt < 0 || keys[openerAt] !== null || !/[{([:]$/.test(part[openerAt].trimEnd())) return;
+    const after = part.findIndex((l, n) => n > k && l.trim() !== '');
+    const at = anchorKeys.indexOf(key);
+    const fileAfter = fileLines.findIndex((l, n) => n > at && l.trim() !== '');
+    if (after >= 0 && fileAfter >= 0 && part[after].trim() === fileLines[fileAfter].trim()) return;
+    const indent = indentOf(part[k]);
+    if (indent > indentOf(part[openerAt]) && fileLines.every((l) => l.trim() !== key || indentOf(l) !== indent)) keys[k] = null;
+  });
 }
 
 /**
