@@ -14,6 +14,14 @@ function write(order: MergeOrder, text: string): void {
   }
 }
 
+/** Writes lines given with their indentation, failing on the first one the order refuses. */
+function writeShaped(order: MergeOrder, shaped: readonly (readonly [string, number])[]): void {
+  for (const [line, indent] of shaped) {
+    assert.ok(order.allows(line, indent), `"${line}" refused`);
+    order.push(line, indent);
+  }
+}
+
 describe('merge order', () => {
   it('interleaves the two texts, each read forwards, and refuses a line both have passed', () => {
     const order = new MergeOrder(lines('a();\nb(user, id);\nc();'), lines('x();\nb(user, id);\ny();'), new Set([0]));
@@ -294,20 +302,14 @@ describe('merge order', () => {
     const order = new MergeOrder(original, sketch, new Set([0]), { indents: [0, 2, 2, 0, 0, 2, 2, 0], sketchIndents: [2, 0, 0, 2, 2, 0] });
     for (const [line, indent] of [['t(\'a\', () => {', 0], ['ok(a);', 2], ['t.end();', 2], ['});', 0]] as const) order.push(line, indent);
     assert.ok(!order.allows('t(\'c\', () => {', 0), 'the new test comes after the last one');
-    for (const [line, indent] of [['t(\'b\', () => {', 0], ['ok(b);', 2], ['t.end();', 2], ['});', 0], ['t(\'c\', () => {', 0], ['ok(c);', 2], ['t.end();', 2], ['});', 0]] as const) {
-      assert.ok(order.allows(line, indent), line);
-      order.push(line, indent);
-    }
+    writeShaped(order, [['t(\'b\', () => {', 0], ['ok(b);', 2], ['t.end();', 2], ['});', 0], ['t(\'c\', () => {', 0], ['ok(c);', 2], ['t.end();', 2], ['});', 0]]);
     assert.ok(order.mayEnd());
     // A window of such a file: the marker's lines come whole before the new test, the last test too.
     const window = lines("ok(a);\n  })\n})\n\nt('b', () => {\nok(b);\n  })\n})");
     const run = new MergeOrder(window, lines("  })\n})\n\nt('c', () => {\nok(c);\n})"), new Set([0]), { indents: [4, 2, 0, 0, 0, 4, 2, 0], sketchIndents: [2, 0, 0, 0, 2, 0] });
     for (const [line, indent] of [['ok(a);', 4], ['})', 2], ['})', 0], ['', 0]] as const) run.push(line, indent);
     assert.ok(!run.allows("t('c', () => {", 0), 'the stretch does not end before the file\'s last test');
-    for (const [line, indent] of [["t('b', () => {", 0], ['ok(b);', 4], ['})', 2], ['})', 0], ['', 0], ["t('c', () => {", 0], ['ok(c);', 2], ['})', 0]] as const) {
-      assert.ok(run.allows(line, indent), line);
-      run.push(line, indent);
-    }
+    writeShaped(run, [["t('b', () => {", 0], ['ok(b);', 4], ['})', 2], ['})', 0], ['', 0], ["t('c', () => {", 0], ['ok(c);', 2], ['})', 0]]);
     assert.ok(run.mayEnd());
   });
 
@@ -602,10 +604,7 @@ describe('merge order', () => {
     order.place(placed);
     for (const [line, indent] of [['lookup(t) {', 2], ['try {', 4], ['const link = read(t);', 6]] as const) order.push(line, indent);
     assert.ok(!order.allows('return link.role ? link : null;', 6), 'the old line is rewritten');
-    for (const [line, indent] of [['return link.role || link.kind ? link : null;', 6], ['} catch (error) {', 4], ['warn(error);', 6], ['return null;', 6], ['}', 4], ['}', 2]] as const) {
-      assert.ok(order.allows(line, indent), `"${line}" refused`);
-      order.push(line, indent);
-    }
+    writeShaped(order, [['return link.role || link.kind ? link : null;', 6], ['} catch (error) {', 4], ['warn(error);', 6], ['return null;', 6], ['}', 4], ['}', 2]]);
     assert.ok(!order.mayEnd(), 'the file goes on after the block');
   });
 
@@ -681,10 +680,7 @@ describe('merge order', () => {
     assert.ok(whole.allows('function close(drop) {', 0), 'as a whole file, the sketch may drop what comes before');
     const window = new MergeOrder(original, sketch, new Set(), { indents, sketchIndents, window: true });
     assert.ok(!window.allows('function close(drop) {', 0), 'in a window, the lines before it are context');
-    for (const [line, indent] of [['}', 0], ['', 0], ['function close(drop) {', 0], ['const at = find(drop);', 2], ['return at;', 2], ['}', 0], ['', 0], ['export function reduce() {', 0]] as const) {
-      assert.ok(window.allows(line, indent), `"${line}" refused`);
-      window.push(line, indent);
-    }
+    writeShaped(window, [['}', 0], ['', 0], ['function close(drop) {', 0], ['const at = find(drop);', 2], ['return at;', 2], ['}', 0], ['', 0], ['export function reduce() {', 0]]);
     assert.ok(window.mayEnd());
   });
 
@@ -712,10 +708,7 @@ describe('merge order', () => {
     const indents = [2, 4, 2, 0, 2, 4, 2, 0];
     const sketchIndents = [2, 4, 2, 0];
     const order = new MergeOrder(original, sketch, new Set(), { indents, sketchIndents, window: true });
-    for (const [line, indent] of [['closed(p) {', 2], ['this.emit(p);', 4], ['}', 2], ['}', 0]] as const) {
-      assert.ok(order.allows(line, indent), `"${line}" refused`);
-      order.push(line, indent);
-    }
+    writeShaped(order, [['closed(p) {', 2], ['this.emit(p);', 4], ['}', 2], ['}', 0]]);
     assert.ok(order.mayEnd());
     // Where the rest of the file follows the window, the class goes on after it.
     const followed = new MergeOrder(original, sketch, new Set(), { indents, sketchIndents, window: true, followed: true });
@@ -735,10 +728,7 @@ describe('merge order', () => {
     const original = lines('\n\ndef extension(path):\nreturn path\n\n');
     const sketch = lines('def extension(path):\n"""The extension."""\nreturn path');
     const order = new MergeOrder(original, sketch, new Set(), { indents: [0, 0, 0, 4, 0, 0], sketchIndents: [0, 4, 4], window: true, followed: true });
-    for (const [line, indent] of [['', 0], ['', 0], ['def extension(path):', 0], ['"""The extension."""', 4], ['return path', 4]] as const) {
-      assert.ok(order.allows(line, indent), `"${line}" refused`);
-      order.push(line, indent);
-    }
+    writeShaped(order, [['', 0], ['', 0], ['def extension(path):', 0], ['"""The extension."""', 4], ['return path', 4]]);
     assert.ok(!order.mayEnd(), 'the two blank lines before the next function stay');
     write(order, '\n');
     assert.ok(order.mayEnd());
@@ -765,27 +755,18 @@ describe('merge order', () => {
     const original = lines('if (a) {\nx();\n}\n\n// parse\nif (b) {\ny();\n}');
     const indents = [2, 4, 2, 0, 2, 2, 4, 2];
     const order = new MergeOrder(original, lines('x();\n}\n\nif (c) {\nz();\n}'), new Set([0, 6]), { indents, sketchIndents: [4, 2, 0, 2, 4, 2] });
-    for (const [line, indent] of [['if (a) {', 2], ['x();', 4], ['}', 2], ['', 0], ['if (c) {', 2], ['z();', 4], ['}', 2]] as const) {
-      assert.ok(order.allows(line, indent), `"${line}" refused`);
-      order.push(line, indent);
-    }
+    writeShaped(order, [['if (a) {', 2], ['x();', 4], ['}', 2], ['', 0], ['if (c) {', 2], ['z();', 4], ['}', 2]]);
     assert.ok(!order.allows('// parse', 2), 'the new block and the next one stand apart');
     assert.ok(!order.allows('if (b) {', 2), 'nor is the comment before the next block passed instead');
     order.push('', 0);
-    for (const [line, indent] of [['// parse', 2], ['if (b) {', 2], ['y();', 4], ['}', 2]] as const) {
-      assert.ok(order.allows(line, indent), `"${line}" refused`);
-      order.push(line, indent);
-    }
+    writeShaped(order, [['// parse', 2], ['if (b) {', 2], ['y();', 4], ['}', 2]]);
     assert.ok(order.mayEnd());
     // A new block that rewrites the line after the blank closes nothing the next line stands beside.
     const inner = new MergeOrder(lines('if (a) {\nx();\n}\n\nwrite(html);\n}'), lines('x();\n}\n\nwait(() => {\nwrite(html, done);\n});'), new Set([0, 6]), {
       indents: [4, 6, 4, 0, 4, 2],
       sketchIndents: [6, 4, 0, 4, 6, 4],
     });
-    for (const [line, indent] of [['if (a) {', 4], ['x();', 6], ['}', 4], ['', 0], ['wait(() => {', 4], ['write(html, done);', 6], ['});', 4], ['}', 2]] as const) {
-      assert.ok(inner.allows(line, indent), `"${line}" refused`);
-      inner.push(line, indent);
-    }
+    writeShaped(inner, [['if (a) {', 4], ['x();', 6], ['}', 4], ['', 0], ['wait(() => {', 4], ['write(html, done);', 6], ['});', 4], ['}', 2]]);
     assert.ok(inner.mayEnd());
   });
   it('adds a last part of new code after a marker at the end, unless it rewrites the line where it stands', () => {
