@@ -794,6 +794,32 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('puts a snippet with no kept line where one of its lines goes on from the original\'s, and closes what the file closes after it', () => {
+    // `out.write(html, (err) => {` goes on from `out.write(html);`: the snippet wraps that line.
+    // `await new Promise(...)` reads like `return new Promise(...)` in `read`, but is new code.
+    const shaped: [string, number][] = [
+      ['async function start() {', 0], ['if (output) {', 2], ['return save(output);', 4], ['}', 2], ['out.write(html);', 2], ['}', 0], ['', 0],
+      ['function read() {', 0], ['return new Promise((resolve, reject) => {', 2], ["stdin.on('error', reject);", 4], ['});', 2], ['}', 0], ['', 0],
+      ['function camelize(text) {', 0], ['return text.toUpperCase();', 2], ['}', 0],
+    ];
+    const snippet: [string, number][] = [
+      ['await new Promise((resolve, reject) => {', 2], ['out.write(html, (err) => {', 4], ['if (err) reject(err);', 6], ['else resolve();', 6], ['});', 4], ['});', 2],
+    ];
+    const original = shaped.map(([line]) => line);
+    const sketch = snippet.map(([line]) => line);
+    const order = new MergeOrder(original, sketch, new Set(), { indents: shaped.map(([, n]) => n), sketchIndents: snippet.map(([, n]) => n) });
+    const placed: [number, number][] = [];
+    assert.deepEqual(replacedLines(original, sketch, order.pairs(), order.markers(), placed), ['out.write(html);']);
+    assert.deepEqual(placed, [[4, 1]]);
+    order.place(placed);
+    writeShaped(order, [...shaped.slice(0, 4), ...snippet]);
+    // The snippet's lines close what they open: the function's `}` at 0 still comes.
+    assert.ok(!order.allows(''), 'the lines after the snippet resume after the function\'s end, not past it');
+    assert.ok(!order.allows('function read() {', 0));
+    writeShaped(order, shaped.slice(5));
+    assert.ok(order.mayEnd());
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

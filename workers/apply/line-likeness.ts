@@ -68,6 +68,19 @@ export function extendsLine(old: readonly string[], fresh: readonly string[]): b
   return commonLength(old, fresh) >= old.length - 1;
 }
 
+/**
+ * Whether a new line goes on from where an old one stops: it starts with all of the old line's
+ * tokens but its closing punctuation, and has more (`out.write(html);` to `out.write(html, (err)
+ * => {`). Stricter than extendsLine: no token of the old line is changed.
+ */
+export function continuesLine(old: readonly string[], fresh: readonly string[]): boolean {
+  let end = old.length;
+  while (end > 0 && /^[;,)\]}]$/.test(old[end - 1])) end--;
+  if (end < 4 || fresh.length <= end || !/[A-Za-z_$]/.test(old[0]) || KEYWORDS.has(old[0])) return false;
+  for (let k = 0; k < end; k++) if (old[k] !== fresh[k]) return false;
+  return true;
+}
+
 /** The length of the longest common subsequence of two token lists. */
 function commonLength(a: readonly string[], b: readonly string[]): number {
   let prev = new Int32Array(b.length + 1);

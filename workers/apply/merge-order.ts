@@ -312,9 +312,10 @@ export class MergeOrder {
    * markers is the new file whole: what it leaves out is gone. Without `alike`, only the counts
    * are checked, each line passed counted once (a part may delete a run of like blocks), and that
    * a line that opens a block is like a new line. `within` narrows the part to the sketch lines
-   * that may have rewritten the lines passed.
+   * that may have rewritten the lines passed. Where a marker's stretch starts after the lines
+   * passed (`resuming`), they leave no block open (leavesOpen).
    */
-  private mayPass(i: number, p: number, j: number, alike = true, within?: readonly [number, number]): boolean {
+  private mayPass(i: number, p: number, j: number, alike = true, within?: readonly [number, number], resuming = false): boolean {
     if (p <= i || !this.elisions.size) return true;
     let from = within ? within[0] : 0;
     let to = within ? within[1] : this.sketch.length;
@@ -359,6 +360,7 @@ export class MergeOrder {
       part = { fresh: fresh.length, freshCode: freshCode.length, passed, passedCode, unlike, unlikeOpen };
       this.parts.set(at, part);
     }
+    if (resuming && this.leavesOpen(i, p)) return false;
     if (!alike) {
       // Lines passed counted once each: a part may delete a run of like blocks (`return this;` in each).
       const passed = new Set<string>();
@@ -375,6 +377,18 @@ export class MergeOrder {
       part.passedCode[p] - part.passedCode[i] <= part.freshCode &&
       part.unlike[p] === part.unlike[i]
     );
+  }
+
+  /**
+   * Whether passing the original's lines from `i` to before `p` would leave a block open: one of
+   * them closes a block at an indentation the output's last line stands deeper than (the new
+   * lines written inside it have not closed it: `});` ending a callback at 4 before `}` at 2).
+   */
+  private leavesOpen(i: number, p: number): boolean {
+    const last = this.lastWritten;
+    if (!this.indents || !last || last[1] < 0) return false;
+    for (let n = i; n < p; n++) if (closes(this.original[n]) && !isCode(this.original[n]) && this.indents[n] < last[1]) return true;
+    return false;
   }
 
   /** Whether the original has a blank line from `i` to before `p`. */
@@ -522,7 +536,7 @@ export class MergeOrder {
           let m = j;
           while (m < this.sketch.length && this.sketch[m] === '' && !this.elisions.has(m)) m++;
           const p = this.elisions.has(m) ? this.original.indexOf('', i) : -1;
-          if (p >= 0 && this.mayPass(i, p, m)) next.push([p + 1, m, ELIDING]);
+          if (p >= 0 && this.mayPass(i, p, m, true, undefined, true)) next.push([p + 1, m, ELIDING]);
         }
         // The sketch's blank lines after a marker at its end are only where the chat model stopped.
         const trailing = this.endMarker >= 0 && j >= this.endMarker;
@@ -558,7 +572,7 @@ export class MergeOrder {
         if (!this.indentFits(indent, p, q >= j ? q : -1)) continue;
         // Between two kept lines the sketch shows whole, the original's other lines are gone.
         if (q < j && p < this.shownUntil[j]) continue;
-        if (q < j && stretch === FREE && !this.mayPass(i, p, j)) continue;
+        if (q < j && stretch === FREE && !this.mayPass(i, p, j, true, undefined, true)) continue;
         // It does not pass a blank line, unless the output has just written one: the blank line
         // between the new code and the original's stays.
         if (q < j && stretch === FREE && p > i && this.elisions.size > 0 && !this.afterBlank && this.blankBetween(i, p)) continue;
@@ -651,6 +665,7 @@ export class MergeOrder {
       this.keeps[q] = p;
       this.rewrites.add(p);
     }
+    this.parts.clear();
     this.findKeptAhead();
     this.readings = [this.start()];
   }

@@ -14,7 +14,7 @@
  *
  * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
  */
-import { codeTokens, extendsLine, likeness, REWRITE_SIMILARITY, sharesNames, similarity, tokens } from './line-likeness';
+import { codeTokens, continuesLine, extendsLine, likeness, REWRITE_SIMILARITY, sharesNames, similarity, tokens } from './line-likeness';
 import { isCode } from './merge-order';
 
 /**
@@ -108,12 +108,25 @@ export function replacedLines(
     // (the original's copies are elsewhere), its lines rewrite lines between the kept lines
     // around it, if there are such lines on both sides (a closing line of the part may be one).
     let [lo, hi] = [-1, original.length];
-    if (code.some((key) => inOriginal.has(key))) {
-      const before = pairs.findLast(([, q]) => q < from);
-      const after = pairs.find(([, q]) => q >= from);
-      if (!before || !after || pairs.some(([, q]) => q >= from && q < bounds[n] && isCode(sketch[q]))) continue;
-      [lo, hi] = [before[0], after[0]];
+    const before = pairs.findLast(([, q]) => q < from);
+    const after = pairs.find(([, q]) => q >= from);
+    if (before) lo = before[0];
+    if (after) hi = after[0];
+    // A new line that goes on from the one original line it starts with (`write(html)` gaining a
+    // callback) says where the part goes: it takes that line's place, and the part's other lines
+    // are new code around it, not rewrites of lines elsewhere that read alike.
+    const extension = extensionOf(sketch, from, bounds[n], oldLines, oldTokens, inOriginal, lo, hi);
+    if (extension) {
+      if (!taken.has(extension[0])) {
+        taken.add(extension[0]);
+        replaced.push(original[extension[0]]);
+        placed?.push(extension);
+      }
+      continue;
     }
+    if (code.some((key) => inOriginal.has(key))) {
+      if (!before || !after || pairs.some(([, q]) => q >= from && q < bounds[n] && isCode(sketch[q]))) continue;
+    } else [lo, hi] = [-1, original.length];
     let lastPlaced = -1;
     for (let q = from; q < bounds[n]; q++) {
       const key = sketch[q];
@@ -142,4 +155,34 @@ export function replacedLines(
     }
   }
   return replaced;
+}
+
+/**
+ * The [original, sketch] positions of the one new line of a part (sketch lines `from` to `to`)
+ * that goes on from an original line between `lo` and `hi` (continuesLine), where it is the only such
+ * pair; null otherwise.
+ */
+function extensionOf(
+  sketch: readonly string[],
+  from: number,
+  to: number,
+  oldLines: readonly number[],
+  oldTokens: readonly string[][],
+  inOriginal: ReadonlySet<string>,
+  lo: number,
+  hi: number,
+): [number, number] | null {
+  let found: [number, number] | null = null;
+  for (let q = from; q < to; q++) {
+    const key = sketch[q];
+    if (!isCode(key) || inOriginal.has(key)) continue;
+    const t = tokens(key);
+    for (let k = 0; k < oldLines.length; k++) {
+      const p = oldLines[k];
+      if (p <= lo || p >= hi || !continuesLine(oldTokens[k], t)) continue;
+      if (found) return null;
+      found = [p, q];
+    }
+  }
+  return found;
 }
