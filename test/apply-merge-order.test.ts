@@ -820,6 +820,66 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('keeps a window\'s lines past a snippet that ends with new code', () => {
+    // The window holds the function after the one the snippet rewrites: that one is context.
+    const shaped: [string, number][] = [['return docs', 4], ['', 0], ['', 0], ['def write(path, docs):', 0], ['path.mkdir()', 4], ['with open(path) as f:', 4], ['f.write(docs)', 8], ['', 0], ['', 0], ['def summarize(docs):', 0], ['return len(docs)', 4]];
+    const snippet: [string, number][] = [['def write(path, docs):', 0], ['path.mkdir()', 4], ['count = 0', 4], ['with open(path) as f:', 4], ['f.write(docs)', 8], ['count += 1', 8], ['return count', 4]];
+    const layout = { indents: shaped.map(([, n]) => n), sketchIndents: snippet.map(([, n]) => n), window: true, followed: true };
+    const order = new MergeOrder(shaped.map(([l]) => l), snippet.map(([l]) => l), new Set(), layout);
+    writeShaped(order, [...shaped.slice(0, 5), ['count = 0', 4], ...shaped.slice(5, 7), ['count += 1', 8], ['return count', 4], ['', 0], ['', 0]]);
+    assert.ok(!order.mayEnd(), '`summarize` is not deleted');
+    writeShaped(order, shaped.slice(9));
+    assert.ok(order.mayEnd());
+  });
+
+  it('keeps a window\'s context after a sketch that ends without a marker, though it has one before', () => {
+    // The window ends with the next function's first lines, which the sketch does not show.
+    const shaped: [string, number][] = [['}', 2], ['', 0], ['const code = best.trim();', 2], ['return code ? code : null;', 2], ['}', 0], ['', 0], ['/** Asks. */', 0], ['export async function ask(config) {', 0]];
+    const sketch: [string, number][] = [['const code = best.trim();', 2], ['if (!code) return null;', 2], ['return code;', 2], ['}', 0]];
+    const layout = { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n), window: true, followed: true };
+    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([0]), layout);
+    writeShaped(order, [['}', 2], ['', 0], ...sketch]);
+    assert.ok(!order.mayEnd(), 'the next function\'s lines stay');
+    writeShaped(order, shaped.slice(5));
+    assert.ok(order.mayEnd());
+  });
+
+  it('does not end a marker\'s stretch with new lines that leave the block it stands in open', () => {
+    const shaped: [string, number][] = [['function describe(body) {', 0], ['const text = body.trim();', 2], ['return text;', 2], ['}', 0], ['', 0], ['function abortError() {', 0], ["const e = new Error('aborted');", 2], ["e.name = 'AbortError';", 2], ['return e;', 2], ['}', 0]];
+    const sketch: [string, number][] = [['', 0], ['function abortError(reason) {', 0], ['const e = new Error(reason);', 2], ["e.name = 'AbortError';", 2], ['return e;', 2], ['}', 0]];
+    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([0]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n) });
+    writeShaped(order, shaped.slice(0, 3));
+    assert.ok(!order.allows('function abortError(reason) {', 0), '`describe` is closed first');
+    writeShaped(order, [['}', 0], ['', 0], ...sketch.slice(1)]);
+    assert.ok(order.mayEnd());
+  });
+
+  it('does not go on with the original inside a block whose opening line it passed', () => {
+    const shaped: [string, number][] = [['const closeTab = useCallback((path) => {', 2], ['dispatch(path);', 4], ['}, []);', 2], ['const closeActive = useCallback(() => {', 2], ['if (active) closeTab(active);', 4], ['}, [closeTab]);', 2]];
+    // The new line shares a name with `closeActive`'s first line, so it might have rewritten it.
+    const sketch: [string, number][] = [['const closeTab = useCallback((path) => {', 2], ['dispatch(path);', 4], ['requestAnimationFrame(closeActive);', 4], ['}, [closeActive]);', 2]];
+    const layout = { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n), window: true, followed: true };
+    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set(), layout);
+    writeShaped(order, sketch);
+    assert.ok(!order.allows('if (active) closeTab(active);', 4), '`closeActive`\'s first line is not dropped');
+    writeShaped(order, shaped.slice(3));
+    assert.ok(order.mayEnd());
+    // Where the output opens a block there itself (that line rewritten), the original goes on inside it.
+    const header = 'const closeTab = useCallback((path, why) => {';
+    const rewritten = new MergeOrder(shaped.map(([l]) => l), [header, '}, [focus]);'], new Set([1]), { ...layout, sketchIndents: [2, 2] });
+    writeShaped(rewritten, [[header, 2], ['dispatch(path);', 4]]);
+  });
+
+  it('reads a block the sketch shows as a marker alone as that block, its closing line the block\'s own', () => {
+    const shaped: [string, number][] = [['close(path) {', 2], ['setStates((prev) => {', 4], ['return next;', 6], ['});', 4], ['done();', 4], ['}', 2]];
+    const sketch: [string, number][] = [['close(path) {', 2], ['setStates((prev) => {', 4], ['});', 4], ['focus();', 4], ['}', 2]];
+    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([2]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n) });
+    writeShaped(order, shaped.slice(0, 4));
+    assert.ok(!order.allows('done();', 4), 'the sketch shows what follows the block: `focus();`');
+    writeShaped(order, [['focus();', 4], ['}', 2]]);
+    assert.ok(order.mayEnd());
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

@@ -341,6 +341,31 @@ describe('apply windows', () => {
     assert.ok(wrapped.some((w) => original.slice(w.start, w.end).includes('.status-bar {')));
   });
 
+  it('adds a last part at the end when its lines the file has stand inside a new block and are found more than once', () => {
+    // A new test after the last one: its `await press('k');` is in many tests, none of them the place.
+    const tests = Array.from({ length: 120 }, (_, i) => `  it('case ${i}', async () => {\n    await press('k');\n    check(${i});\n  });\n`).join('\n');
+    const original = `describe('box', () => {\n${tests}});\n`;
+    const sketch = "  // ... existing tests ...\n\n  it('opens no box', async () => {\n    await press('k');\n    assert.equal(count(), 0);\n  });\n});\n";
+    const windows = planWindows(original, sketch, budget());
+    assert.equal(windows[windows.length - 1].end, original.length);
+    assert.ok(!original.slice(windows[0].start, windows[0].end).includes("it('case 0'"), 'not at the first test that presses `k`');
+  });
+
+  it('puts a part that closes the block the part before opens where the file closes that block', () => {
+    // The marker is the callback's body; `});` and `}, [focus]);` close the callback and the
+    // hook that `closeTab` opens, not `}, [focus]);` found in `closeOverlay` further on.
+    const between = Array.from({ length: 60 }, (_, i) => `  const handler${i} = useCallback(() => run(${i}), []);`).join('\n');
+    const original = `function Workspace() {\n  const closeTab = useCallback((path) => {\n    dispatch(path);\n    setStates((prev) => {\n      const next = { ...prev };\n      delete next[path];\n      return next;\n    });\n  }, []);\n${between}\n  const closeOverlay = useCallback(() => {\n    focus();\n  }, [focus]);\n}\n`;
+    const sketch = '  const closeTab = useCallback((path) => {\n    dispatch(path);\n    setStates((prev) => {\n      // ... existing code ...\n    });\n    requestAnimationFrame(focus);\n  }, [focus]);\n';
+    const windows = planWindows(original, sketch, budget());
+    assert.equal(windows.length, 1);
+    const text = original.slice(windows[0].start, windows[0].end);
+    assert.ok(text.includes('  }, []);') && !text.includes('closeOverlay'), text);
+    // After code of the block, a marker may stand for the rest of it and more: no such anchor.
+    const more = planWindows(original, '  const closeTab = useCallback((path) => {\n    dispatch(path);\n    // ... existing code ...\n  }, [focus]);\n', budget());
+    assert.ok(original.slice(more[more.length - 1].start, more[more.length - 1].end).includes('closeOverlay'));
+  });
+
   it('takes in the closing line of a block the part shows to its end, however many lines it replaced', () => {
     const body = Array.from({ length: 10 }, (_, i) => `    step${i}();`).join('\n');
     const original = `${longFile(100)}export async function exists(id) {\n  if (!id) return false;\n  try {\n${body}\n  } catch {\n    return false;\n  }\n}\n\n${longFile(100).replace(/step/g, 'more')}`;

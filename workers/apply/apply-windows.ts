@@ -83,18 +83,32 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   // Split the sketch at markers; anchor each part, reading the file forwards.
   const anchorKeys = fileLines.map((l) => (isAnchorLine(l) ? l.trim() : null));
   const segments: Segment[] = [];
+  /** The blocks the sketch's parts so far leave open: each opening line and its indentation. */
+  const open: { line: string; indent: number }[] = [];
+  /** The last line the parts so far show (markers and blank lines aside). */
+  let lastShown: string | null = null;
   let current: string[] = [];
   let lastLine = -1;
   const close = (marker: string | null) => {
     if (current.some((l) => !isElisionMarker(l))) {
       const keys = current.map((l) => (isAnchorLine(l) && occurrences.has(l.trim()) ? l.trim() : null));
       // In a last part after a marker (code added at the end), copies in new blocks do not anchor.
-      if (marker === null && isElisionMarker(current[0])) dropCopiesInNewBlocks(current, keys, fileLines, anchorKeys);
+      if (marker === null && isElisionMarker(current[0])) dropCopiesInNewBlocks(current, keys, fileLines, anchorKeys, occurrences);
       // The last part, after a marker, that starts with the file's last lines adds code at the end.
       const atEnd = marker === null && isElisionMarker(current[0]) ? endRun(current.slice(1), fileLines) : 0;
+      // A part that starts by closing a block the parts before opened (`});` after a marker that
+      // stands for a callback's body) goes on where the file closes that block; its lines found
+      // more than once in the file do not move it elsewhere.
+      const closing = closerOfOpenBlock(current, open, lastShown, fileLines, anchorKeys, occurrences);
+      if (closing >= 0) {
+        const closers = closersOfOpenBlocks(current, open);
+        keys.forEach((key, k) => key && (occurrences.get(key) !== 1 || closers.has(k)) && (keys[k] = null));
+      }
       let span = atEnd
         ? ([fileLines.length - atEnd, fileLines.length - 1] as [number, number])
-        : (anchorSpan(keys, anchorKeys, lastLine + 1) ?? anchorSpan(keys, anchorKeys, 0) ?? punctuationSpan(current, fileLines, lastLine + 1));
+        : closing >= 0
+          ? ([closing, closing] as [number, number])
+          : (anchorSpan(keys, anchorKeys, lastLine + 1) ?? anchorSpan(keys, anchorKeys, 0) ?? punctuationSpan(current, fileLines, lastLine + 1));
       // A last part of new code only, after a marker and with none after it, adds it at the end.
       if (!span && marker === null && isElisionMarker(current[0]) && current.some(isAnchorLine)) {
         let end = fileLines.length - 1;
@@ -119,6 +133,8 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
       const endsWindow = marker === null && !atEnd && !!span && lead < 0 && !shown.some(isAnchorLine);
       segments.push({ lines: marker ? [...current, marker] : current, span, lead: lead < 0 ? shown.length : lead, trail: endsWindow ? -CONTEXT_LINES : lead < 0 ? shown.length : trail, from: lastLine + 1 });
     }
+    trackBlocks(current, open);
+    lastShown = current.findLast((l) => !isElisionMarker(l) && l.trim() !== '') ?? lastShown;
     current = marker ? [marker] : [];
   };
   for (const line of sketch.split(/(?<=\n)/)) {
@@ -357,13 +373,59 @@ function anchorSpan(keys: (string | null)[], file: (string | null)[], from: numb
   return best.start >= 0 ? [best.start, best.end] : null;
 }
 
+/** Follows the blocks a part's lines open and close (by brackets at line ends and starts, at their indentation). */
+function trackBlocks(part: string[], open: { line: string; indent: number }[]): void {
+  for (const line of part) {
+    const key = line.trim();
+    if (!key || isElisionMarker(line)) continue;
+    if (/^[})\]]/.test(key)) {
+      while (open.length && open[open.length - 1].indent > indentOf(line)) open.pop();
+      if (open.length && open[open.length - 1].indent === indentOf(line)) open.pop();
+    }
+    if (/[{([]$/.test(key)) open.push({ line, indent: indentOf(line) });
+  }
+}
+
+/** The positions of a part's lines that close a block the parts before it opened (a callback's `}, [deps]);`). */
+function closersOfOpenBlocks(part: string[], open: readonly { line: string; indent: number }[]): Set<number> {
+  const stack = open.map((b) => ({ ...b, inherited: true }));
+  const closers = new Set<number>();
+  part.forEach((line, k) => {
+    const key = line.trim();
+    if (!key || isElisionMarker(line)) return;
+    if (/^[})\]]/.test(key)) {
+      while (stack.length && stack[stack.length - 1].indent > indentOf(line)) stack.pop();
+      if (stack.length && stack[stack.length - 1].indent === indentOf(line) && stack.pop()!.inherited) closers.add(k);
+    }
+    if (/[{([]$/.test(key)) stack.push({ line, indent: indentOf(line), inherited: false });
+  });
+  return closers;
+}
+
+/**
+ * Where the file closes the block a part's first line closes, when the part before ends by
+ * opening that block (the marker between them is the block's body) and its opening line is
+ * found once in the file: the file's next line at the opening line's indentation or less, if it
+ * closes (-1: none). After code of the block, a marker may stand for the rest of it and more.
+ */
+function closerOfOpenBlock(part: string[], open: readonly { line: string; indent: number }[], lastShown: string | null, fileLines: string[], anchorKeys: (string | null)[], occurrences: Map<string, number>): number {
+  const first = part.find((l) => !isElisionMarker(l) && l.trim() !== '');
+  if (!first || !/^[})\]]/.test(first.trim()) || isAnchorLine(first)) return -1;
+  const block = open.findLast((b) => b.indent === indentOf(first));
+  if (!block || block.line !== lastShown || occurrences.get(block.line.trim()) !== 1) return -1;
+  const at = anchorKeys.indexOf(block.line.trim());
+  const closer = fileLines.findIndex((l, n) => n > at && l.trim() !== '' && indentOf(l) <= indentOf(fileLines[at]));
+  return closer >= 0 && /^[})\]]/.test(fileLines[closer].trim()) ? closer : -1;
+}
+
 /**
  * Drops from a part's anchor keys each line the file has that stands alone among new lines inside a
  * block a new line opens, indented otherwise than the file has it (`.status-bar {` inside a new
- * `@media` block): a copy in new code. A line wrapped in a new block with the lines after it (the
+ * `@media` block), or found more than once in the file (`await page.keyboard.press('Control+k');`
+ * in a new test): a copy in new code. A line wrapped in a new block with the lines after it (the
  * file's next line follows it in the part too) stays an anchor.
  */
-function dropCopiesInNewBlocks(part: string[], keys: (string | null)[], fileLines: string[], anchorKeys: (string | null)[]): void {
+function dropCopiesInNewBlocks(part: string[], keys: (string | null)[], fileLines: string[], anchorKeys: (string | null)[], occurrences: Map<string, number>): void {
   keys.forEach((key, k) => {
     const openerAt = part.findLastIndex((l, n) => n < k && l.trim() !== '');
     if (!key || openerAt < 0 || keys[openerAt] !== null || !/[{([:]$/.test(part[openerAt].trimEnd())) return;
@@ -372,7 +434,7 @@ function dropCopiesInNewBlocks(part: string[], keys: (string | null)[], fileLine
     const fileAfter = fileLines.findIndex((l, n) => n > at && l.trim() !== '');
     if (after >= 0 && fileAfter >= 0 && part[after].trim() === fileLines[fileAfter].trim()) return;
     const indent = indentOf(part[k]);
-    if (indent > indentOf(part[openerAt]) && fileLines.every((l) => l.trim() !== key || indentOf(l) !== indent)) keys[k] = null;
+    if (indent > indentOf(part[openerAt]) && ((occurrences.get(key) ?? 0) > 1 || fileLines.every((l) => l.trim() !== key || indentOf(l) !== indent))) keys[k] = null;
   });
 }
 

@@ -121,6 +121,8 @@ export class MergeOrder {
   private written = 0;
   /** The last line written that is not blank, and its indentation (-1: not given). */
   private lastWritten: readonly [string, number] | null = null;
+  /** The indentations of the lines that open the blocks the output has open, innermost last. */
+  private openIndents: number[] = [];
   /** For each sketch position, the first required line at or after it (the sketch's length: none). */
   private readonly nextRequired: Int32Array;
   /**
@@ -256,6 +258,13 @@ export class MergeOrder {
     this.afterBlank = key === '';
     this.blankRun = key === '' ? this.blankRun + 1 : 0;
     if (key !== '') this.lastWritten = [key, indent ?? -1];
+    if (key !== '' && indent !== undefined) {
+      if (closes(key)) {
+        while (this.openIndents.length && this.openIndents[this.openIndents.length - 1] > indent) this.openIndents.pop();
+        if (this.openIndents[this.openIndents.length - 1] === indent) this.openIndents.pop();
+      }
+      if (opens(key)) this.openIndents.push(indent);
+    }
     this.written++;
     this.readings = frontier(next, (a, b) => this.covers(a, b));
   }
@@ -313,7 +322,8 @@ export class MergeOrder {
    * are checked, each line passed counted once (a part may delete a run of like blocks), and that
    * a line that opens a block is like a new line. `within` narrows the part to the sketch lines
    * that may have rewritten the lines passed. Where a marker's stretch starts after the lines
-   * passed (`resuming`), they leave no block open (leavesOpen).
+   * passed (`resuming`), they leave no block open (leavesOpen) and do not drop the line that opens
+   * the block it starts in (dropsOpener).
    */
   private mayPass(i: number, p: number, j: number, alike = true, within?: readonly [number, number], resuming = false): boolean {
     if (p <= i || !this.elisions.size) return true;
@@ -360,7 +370,7 @@ export class MergeOrder {
       part = { fresh: fresh.length, freshCode: freshCode.length, passed, passedCode, unlike, unlikeOpen };
       this.parts.set(at, part);
     }
-    if (resuming && this.leavesOpen(i, p)) return false;
+    if (resuming && (this.leavesOpen(i, p) || this.dropsOpener(i, p))) return false;
     if (!alike) {
       // Lines passed counted once each: a part may delete a run of like blocks (`return this;` in each).
       const passed = new Set<string>();
@@ -382,12 +392,40 @@ export class MergeOrder {
   /**
    * Whether passing the original's lines from `i` to before `p` would leave a block open: one of
    * them closes a block at an indentation the output's last line stands deeper than (the new
-   * lines written inside it have not closed it: `});` ending a callback at 4 before `}` at 2).
+   * lines written inside it have not closed it: `});` ending a callback at 4 before `}` at 2),
+   * and no new line to come (sketch lines `closers`, if given) closes one at that indentation or less.
    */
-  private leavesOpen(i: number, p: number): boolean {
+  private leavesOpen(i: number, p: number, closers?: readonly [number, number]): boolean {
     const last = this.lastWritten;
     if (!this.indents || !last || last[1] < 0) return false;
-    for (let n = i; n < p; n++) if (closes(this.original[n]) && !isCode(this.original[n]) && this.indents[n] < last[1]) return true;
+    for (let n = i; n < p; n++) {
+      const key = this.original[n];
+      if (!closes(key) || isCode(key) || this.indents[n] >= last[1]) continue;
+      // New lines still to come (sketch lines `closers`) may close it themselves.
+      if (closers && this.sketchIndents && this.sketch.slice(closers[0], closers[1]).some((k, m) => closes(k) && this.sketchIndents![closers[0] + m] <= this.indents![n])) continue;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether passing the original's lines from `i` to before `p` drops the line that opens the
+   * block the original goes on in at `p` (`const closeActive = useCallback(() => {` passed, its
+   * body written), unless the output has a block open at that line's indentation itself (that
+   * line rewritten).
+   */
+  private dropsOpener(i: number, p: number): boolean {
+    if (!this.indents || !this.lastWritten || this.lastWritten[1] < 0) return false;
+    let at = p;
+    while (at < this.original.length && this.original[at] === '') at++;
+    if (at >= this.original.length) return false;
+    let least = this.indents[at];
+    for (let n = p - 1; n >= i; n--) {
+      const key = this.original[n];
+      if (key === '') continue;
+      if (opens(key) && this.indents[n] < least) return !this.openIndents.includes(this.indents[n]);
+      least = Math.min(least, this.indents[n]);
+    }
     return false;
   }
 
@@ -595,6 +633,8 @@ export class MergeOrder {
         // line after the new ones are few and like them: the new lines stand right before it.
         // Only new lines from this one to that kept line may have rewritten the lines between.
         if (p < 0 && stretch === ELIDING && this.keptAfter[q] >= 0 && !this.mayPass(i, this.keptAfter[q], q + 1, false, [q, this.keptAs[this.keptAfter[q]]])) continue;
+        // Nor where it would leave a block open that the new lines up to that kept line do not close.
+        if (p < 0 && stretch === ELIDING && this.keptAfter[q] >= 0 && this.leavesOpen(i, this.keptAfter[q], [q, this.keptAs[this.keptAfter[q]]])) continue;
         // In a last part of new code after a marker, with nothing kept after it, the code is added
         // at the end: the stretch ends early only at a line the new code rewrites.
         if (p < 0 && stretch === ELIDING && this.keptAfter[q] < 0 && this.addsAtEnd(q) && !this.rewritesNext(i, q)) continue;
@@ -696,6 +736,7 @@ export class MergeOrder {
     const copy = Object.create(MergeOrder.prototype) as MergeOrder;
     Object.assign(copy, this);
     copy.readings = this.readings.slice();
+    copy.openIndents = this.openIndents.slice();
     return copy;
   }
 }
@@ -867,8 +908,11 @@ function pairClosers({ original, sketch, keptAs, keeps, indents, sketchIndents }
     const last = lastLine(sketch) === q2 && lastLine(original) === p2;
     let lastCode = q2 - 1;
     while (lastCode > q && !isCode(sketch[lastCode])) lastCode--;
+    // A block the sketch shows as a marker alone (`setState((prev) => {`, the marker, `});`) is
+    // that block with its body elided: the closing line is the block's own.
+    const bodyElided = lastCode === q && q2 === q + 1 && elisions.has(q2);
     for (let k = q + 1; k <= q2 && whole; k++) {
-      whole = (k <= lastCode || last || !elisions.has(k)) && (keeps[k] < 0 || (keeps[k] > p && keeps[k] < p2));
+      whole = (k <= lastCode || last || bodyElided || !elisions.has(k)) && (keeps[k] < 0 || (keeps[k] > p && keeps[k] < p2));
     }
     for (let k = p + 1; k < p2 && whole; k++) whole = keptAs[k] < 0 || (keptAs[k] > q && keptAs[k] < q2);
     if (!whole) continue;
@@ -1037,6 +1081,12 @@ function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairi
     const allClose = closers.every((key) => closes(key) && !isCode(key));
     if (allClose && closers.length >= 2 && sketchIndents[end] < sketchIndents[sketch.findIndex((key, q) => q > last && key !== '')]) tail = false;
   }
+  // In a window the rest of the file follows, a sketch that ends with no marker after its last
+  // line of code ends before the window's context: the window's lines after its last kept line
+  // that it does not show are kept (a function's end rewritten, then the next function's first lines).
+  const lastKept = keeps.findLastIndex((p) => p >= 0);
+  const lastCode = sketch.findLastIndex(isCode);
+  if (window && followed && !tail && lastKept >= 0 && !marked.some((q) => q > lastCode) && unshown(original.slice(keeps[lastKept] + 1))) tail = true;
   // A short sketch that keeps no line of the file is new code somewhere in it: the file is kept
   // around it.
   if (bare && first < 0 && unshown(original)) head = tail = true;
