@@ -842,6 +842,14 @@ describe('merge order', () => {
     assert.ok(!order.mayEnd(), 'the next function\'s lines stay');
     writeShaped(order, shaped.slice(5));
     assert.ok(order.mayEnd());
+    // Lines repeated as they are, before a window's last lines of punctuation: those stay too.
+    const tail: [string, number][] = [['next();', 6], ['} catch {', 4], ["next(new Error('unauthorized'));", 6], ['}', 4], ['});', 2], ['', 0]];
+    const same = tail.slice(1, 4);
+    const unchanged = new MergeOrder(tail.map(([l]) => l), same.map(([l]) => l), new Set(), { indents: tail.map(([, n]) => n), sketchIndents: same.map(([, n]) => n), window: true, followed: true });
+    writeShaped(unchanged, tail.slice(0, 4));
+    assert.ok(!unchanged.mayEnd(), 'the callback\'s `});` stays');
+    writeShaped(unchanged, tail.slice(4));
+    assert.ok(unchanged.mayEnd());
   });
 
   it('does not end a marker\'s stretch with new lines that leave the block it stands in open', () => {
@@ -877,6 +885,22 @@ describe('merge order', () => {
     writeShaped(order, shaped.slice(0, 4));
     assert.ok(!order.allows('done();', 4), 'the sketch shows what follows the block: `focus();`');
     writeShaped(order, [['focus();', 4], ['}', 2]]);
+    assert.ok(order.mayEnd());
+  });
+
+  it('reads a repeated line shown after a marker and right before a kept line as the end of the block before it', () => {
+    // `return None` ends `match_path`; the sketch then shows `match_stack`: `match_banner` between is gone.
+    const shaped: [string, number][] = [
+      ['def match_path(self, path):', 4], ['if not path:', 8], ['return None', 12], ['return self.find(path)', 8], ['return None', 8], ['', 0],
+      ['def match_banner(self, text):', 4], ['found = self.banner.search(text)', 8], ['return found', 8], ['', 0],
+      ['def match_stack(self, names):', 4], ['return names', 8],
+    ];
+    const sketch: [string, number][] = [['def match_path(self, path):', 4], ['return None', 8], ['', 0], ['def match_stack(self, names):', 4]];
+    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([1, 4]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n) });
+    assert.deepEqual(order.pairs(), [[0, 0], [4, 1], [10, 3]]);
+    writeShaped(order, shaped.slice(0, 6));
+    assert.ok(!order.allows('def match_banner(self, text):', 4), 'the sketch shows `match_stack` next');
+    writeShaped(order, shaped.slice(10));
     assert.ok(order.mayEnd());
   });
 

@@ -200,6 +200,7 @@ export class MergeOrder {
     pairLastLine(pairing, this.elisions);
     const endRun = pairEndRun(pairing, elisions);
     pairRuns(pairing, this.elisions, layout.repeated ?? new Set());
+    pairEndBeforeKept(pairing, this.elisions);
     // The sketch's last line, if it is the original's (a class's closing brace after a marker),
     // is written before the end, as its code is.
     const last = lastLine(sketch);
@@ -982,6 +983,30 @@ function pairEndRun({ original, sketch, keptAs, keeps, indents, sketchIndents }:
 }
 
 /**
+ * A block's last line shown after a marker, right before a kept line: where the sketch has a
+ * marker, then a line of code the original has more than once (`return None`), then (blank lines
+ * aside) a kept line, that line is the original's nearest copy before the kept one at the same
+ * indentation, with no kept line between: the sketch shows a block's end and then the next block
+ * it keeps, so what the original has between the two is gone (a method deleted after it).
+ */
+function pairEndBeforeKept({ original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>): void {
+  if (!indents || !sketchIndents) return;
+  for (let q = 0; q < sketch.length; q++) {
+    const p = keeps[q];
+    if (p < 0) continue;
+    let x = q - 1;
+    while (x >= 0 && sketch[x] === '' && !elisions.has(x + 1)) x--;
+    if (x < 0 || elisions.has(x + 1) || !elisions.has(x) || keeps[x] >= 0 || !isCode(sketch[x])) continue;
+    for (let at = p - 1; at >= 0 && keptAs[at] < 0; at--) {
+      if (original[at] !== sketch[x] || indents[at] !== sketchIndents[x]) continue;
+      keptAs[at] = x;
+      keeps[x] = at;
+      break;
+    }
+  }
+}
+
+/**
  * Runs of lines kept: two or more unpaired lines in a row of the sketch (no marker between them)
  * that the original has in a row at the same indentation, in one place only between the kept
  * lines around them (and, in a window, not only lines the file holds elsewhere too), are the
@@ -1083,10 +1108,13 @@ function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairi
   }
   // In a window the rest of the file follows, a sketch that ends with no marker after its last
   // line of code ends before the window's context: the window's lines after its last kept line
-  // that it does not show are kept (a function's end rewritten, then the next function's first lines).
+  // that it does not show are kept (a function's end rewritten, then the next function's first
+  // lines; a callback's `});` after the `}` the sketch ends with).
   const lastKept = keeps.findLastIndex((p) => p >= 0);
   const lastCode = sketch.findLastIndex(isCode);
-  if (window && followed && !tail && lastKept >= 0 && !marked.some((q) => q > lastCode) && unshown(original.slice(keeps[lastKept] + 1))) tail = true;
+  const more = (lines: readonly string[]) => lines.filter((l) => l !== '').length;
+  const rest = lastKept >= 0 ? original.slice(keeps[lastKept] + 1) : [];
+  if (window && followed && !tail && lastKept >= 0 && !marked.some((q) => q > lastCode) && (unshown(rest) || more(rest) > more(sketch.slice(lastKept + 1)))) tail = true;
   // A short sketch that keeps no line of the file is new code somewhere in it: the file is kept
   // around it.
   if (bare && first < 0 && unshown(original)) head = tail = true;
