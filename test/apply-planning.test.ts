@@ -16,10 +16,10 @@ describe('elision markers', () => {
   });
 
   it('recognises a chat model\'s note about the edit, and not a comment about the code', () => {
-    for (const line of ['// Refactored with inlined method', '# Changes: compute_total', '/* Updated getTotal */', "// Here's the updated code", '  // Added validation']) {
+    for (const line of ['// Refactored with inlined method', '# Changes: compute_total', '/* Updated getTotal */', "// Here's the updated code", '  // Added validation', "Here's the updated constructor with a shorter hint:", 'Sure! Below is the new function:']) {
       assert.ok(isChatNote(line), line);
     }
-    for (const line of ['// Adds tax to the total', 'updated = true;', '// the list is updated in place', '']) {
+    for (const line of ['// Adds tax to the total', 'updated = true;', '// the list is updated in place', '', 'def here_is(value):', 'else:', 'Here is the list of steps', 'The updated value (see below):']) {
       assert.ok(!isChatNote(line), line);
     }
   });

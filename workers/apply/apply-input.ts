@@ -42,14 +42,19 @@ export function isElisionMarker(line: string): boolean {
 
 /**
  * A chat model's note to the reader above its code (`// Refactored with inlined method`,
- * `# Changes: compute_total`): a comment that starts by naming the edit. Not part of the file.
+ * `# Changes: compute_total`): a comment that starts by naming the edit, or a sentence that
+ * introduces the code (`Here's the updated function:`), pasted with it. Not part of the file.
  */
 export function isChatNote(line: string): boolean {
   const t = line.trim();
+  if (PREAMBLE.test(t)) return true;
   if (!COMMENT_OPEN.test(t)) return false;
   const text = t.replace(COMMENT_OPEN, '').replace(COMMENT_CLOSE, '').trim();
   return /^(?:(?:updated|refactored|changed|modified|added|fixed|removed|renamed|moved|extracted|reordered|rewritten|rewrote|simplified|consolidated|implemented)\b|(?:changes|edit|refactor|update|note)\s*:|here(?:'s| is)\b)/i.test(text);
 }
+
+/** A chat reply's sentence before its code: `Here's the updated function:`, `Sure! Below is the new code:`. */
+const PREAMBLE = /^(?:(?:sure|okay|ok)[,!.]?\s+)?(?:here(?:'s|’s| is| are)|below is|the (?:updated|modified|changed|new|full)|i(?:'ve|’ve| have) (?:updated|changed|added|made|modified|rewritten))\b[^`{}();=]*:$/i;
 
 /** Whether the sketch elides code anywhere (otherwise it is a whole file or a bare snippet). */
 export function hasElisionMarkers(sketch: string): boolean {
