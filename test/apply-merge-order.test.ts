@@ -904,6 +904,23 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('keeps a window\'s context before a sketch that starts with a new comment, and replaces the comment it rewrites', () => {
+    // The window starts with the end of `accept`; the sketch rewrites `nextWord`'s doc comment.
+    const shaped: [string, number][] = [["userEvent: 'input.complete',", 4], ['});', 2], ['return true;', 2], ['}', 0], ['', 0], ['/** The next word of a suggestion. */', 0], ['export function nextWord(text) {', 0], ['return text;', 2], ['}', 0]];
+    const sketch: [string, number][] = [['/**', 0], ['* The next word of a suggestion.', 1], ['* Accepting words this way never splits one.', 1], ['*/', 1], ['export function nextWord(text) {', 0]];
+    const original = shaped.map(([l]) => l);
+    const lines = sketch.map(([l]) => l);
+    const layout = { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n), window: true, followed: true };
+    const order = new MergeOrder(original, lines, new Set(), { ...layout, preceded: true });
+    assert.deepEqual(replacedLines(original, lines, order.pairs(), order.markers()), ['/** The next word of a suggestion. */']);
+    assert.ok(!order.allows('/**', 0), '`accept`\'s last lines come first');
+    writeShaped(order, [...shaped.slice(0, 5), ...sketch, ...shaped.slice(7)]);
+    assert.ok(order.mayEnd());
+    // At the file's start, the sketch's first lines may rewrite the file's first lines.
+    const top = new MergeOrder(original, lines, new Set(), layout);
+    assert.ok(top.allows('/**', 0));
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

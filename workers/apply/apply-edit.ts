@@ -91,7 +91,7 @@ export async function applyEdit(lm: CausalLm, request: ApplyRequest): Promise<Ap
     const prefix = done;
     // A window around the sketch's anchors (not the file, nor a piece of it rewritten whole).
     const window = !w.ownLines && w.end - w.start < original.length;
-    const lines = { original: before.split('\n'), sketch: w.sketch.split('\n'), repeated: w.ownLines ? undefined : repeated, whole: w.ownLines, window };
+    const lines = { original: before.split('\n'), sketch: w.sketch.split('\n'), repeated: w.ownLines ? undefined : repeated, whole: w.ownLines, window, preceded: w.start > 0 };
     const tokenText = tokenTextOf(lm);
     const guard = new LineGuard(lines, tokenText, lm.special.eos, lm.specialIds, w.end < original.length && before.endsWith('\n'), blankLeadOf(lm));
     const encodeBytes = (bytes: string) => lm.encode(Buffer.from(bytes, 'latin1').toString('utf8'));

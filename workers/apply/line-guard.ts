@@ -96,7 +96,7 @@ export class LineGuard {
    *   both texts share, apply-windows.ts), so each line keeps the indentation of the text it is
    *   read from, where the sketch moves no kept line in or out (MergeOrder.keepIndents);
    *   `window`: the original is a window of the file around the sketch's anchors, so a sketch
-   *   without markers is a snippet of it
+   *   without markers is a snippet of it; `preceded`: the file has lines before the window
    * @param tokenText bytes of a token id, one char per byte
    * @param eos the end token, allowed where a line ends
    * @param blocked token ids never allowed (other special tokens)
@@ -108,7 +108,7 @@ export class LineGuard {
    *   the vocabulary's own tokens (a model led off them spells words in pieces)
    */
   constructor(
-    texts: { original: readonly string[]; sketch: readonly string[]; repeated?: ReadonlySet<string>; whole?: boolean; window?: boolean },
+    texts: { original: readonly string[]; sketch: readonly string[]; repeated?: ReadonlySet<string>; whole?: boolean; window?: boolean; preceded?: boolean },
     private readonly tokenText: (id: number) => string,
     private readonly eos: number,
     private readonly blocked: ReadonlySet<number>,
@@ -149,6 +149,7 @@ export class LineGuard {
       sketchIndents: sketch.map((l) => indentOf(l).length),
       repeated: texts.repeated,
       window: texts.window,
+      preceded: texts.preceded,
       followed: endsWithNewline,
     });
     this.blocks = structureOf(shaped(original), shaped(sketch));

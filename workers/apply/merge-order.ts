@@ -63,7 +63,7 @@ import { closes, opens } from './block-structure';
 import { likeness, nameCount, REWRITE_SIMILARITY, sharesName, similarity, tokens } from './line-likeness';
 
 /** A line that only opens or closes a block comment, or a doc comment's bare `*`: part of a comment, not punctuation to drop. */
-const COMMENT_EDGE = /^(?:\/\*+|\*+\/|\*)$/;
+export const COMMENT_EDGE = /^(?:\/\*+|\*+\/|\*)$/;
 
 /** A line that opens a block: a function's or a class's first line, `if (...) {`, `key: [`. */
 const OPENS = /[{([:]$/;
@@ -185,6 +185,8 @@ export class MergeOrder {
        * written, not left out as a file's trailing blank lines may be.
        */
       followed?: boolean;
+      /** Whether the file has lines before `original` (a window after the file's start). */
+      preceded?: boolean;
     } = {},
   ) {
     this.indents = layout.indents;
@@ -195,7 +197,7 @@ export class MergeOrder {
     const pairing: Pairing = { original, sketch, keptAs: this.keptAs, keeps: this.keeps, indents: layout.indents, sketchIndents: layout.sketchIndents };
     unpairLeaps(pairing, elisions, this.leapt);
     unpairStrays(pairing, elisions);
-    this.elisions = snippetEdges(pairing, elisions, layout.window ?? false, layout.followed ?? false);
+    this.elisions = snippetEdges(pairing, elisions, layout.window ?? false, layout.followed ?? false, layout.preceded ?? false);
     pairClosers(pairing, this.elisions);
     pairLastLine(pairing, this.elisions);
     const endRun = pairEndRun(pairing, elisions);
@@ -1059,7 +1061,7 @@ function pairRuns({ original, sketch, keptAs, keeps, indents, sketchIndents }: P
  * the middle of the file; one that ends with a kept line before such code stops in the middle.
  * Where the sketch marks elided code elsewhere, a middle edge is elided code too.
  */
-function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>, window: boolean, followed: boolean): ReadonlySet<number> {
+function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>, window: boolean, followed: boolean, preceded: boolean): ReadonlySet<number> {
   if (!sketch.some(isCode)) return elisions;
   const marked = [...elisions];
   const short = sketch.length * 2 < original.length;
@@ -1074,7 +1076,11 @@ function snippetEdges({ original, sketch, keeps, indents, sketchIndents }: Pairi
   // its edges are where its kept lines are (new code may follow the last); otherwise they are
   // its first and last lines of code, if kept.
   const bare = !marked.length && (short || startsInside);
-  const first = bare ? keeps.findIndex((p) => p >= 0) : sketch.findIndex(isCode);
+  let first = bare ? keeps.findIndex((p) => p >= 0) : sketch.findIndex(isCode);
+  // In a window after the file's start, a sketch that starts with new code before any marker has
+  // that edge at its first kept line: the window's lines before it are context, which the new
+  // lines may rewrite (a doc comment), not lines they delete whatever they are.
+  if (window && preceded && first >= 0 && keeps[first] < 0 && !marked.some((q) => q <= first)) first = keeps.findIndex((p) => p >= 0);
   let last = bare ? keeps.findLastIndex((p) => p >= 0) : sketch.findLastIndex(isCode);
   const shown = new Set(sketch);
   const unshown = (lines: readonly string[]) => lines.some((l) => isCode(l) && !shown.has(l));
@@ -1164,7 +1170,7 @@ function depths(lines: readonly string[]): { before: Int32Array; closedUnopened:
 }
 
 /** A comment line (`//`, `/*`, ` * ` inside a block comment, `#`, `<!--`, `--`); not Markdown's `**bold**` or `## Heading`. */
-function isComment(key: string): boolean {
+export function isComment(key: string): boolean {
   // `## Usage` is a Markdown heading, not a comment (a lone `#` may be either).
   return /^(?:\/\/|\/\*|\*(?:\s|\/|$)|#(?!#+\s)|<!--|--)/.test(key);
 }

@@ -15,7 +15,7 @@
  * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
  */
 import { codeTokens, continuesLine, extendsLine, likeness, REWRITE_SIMILARITY, sharesNames, similarity, tokens } from './line-likeness';
-import { isCode } from './merge-order';
+import { COMMENT_EDGE, isCode, isComment } from './merge-order';
 
 /**
  * The original's lines (keys, one entry per line replaced) that the sketch shows rewritten.
@@ -88,6 +88,21 @@ export function replacedLines(
   for (let n = 0; n < pairs.length; n++) {
     shownTo(n, 1);
     shownTo(n, -1);
+  }
+  // A new comment right before a kept line, after a marker (or the sketch's start, or a blank
+  // line), is that line's comment rewritten: the original's comment right before it is replaced.
+  const commentLine = (key: string) => isComment(key) || COMMENT_EDGE.test(key);
+  for (const [p, q] of pairs) {
+    let k = q;
+    while (k > 0 && !elisions.has(k) && commentLine(sketch[k - 1])) k--;
+    if (k === q || !(k === 0 || elisions.has(k) || sketch[k - 1] === '')) continue;
+    const fresh = sketch.slice(k, q);
+    if (!fresh.some(isCode) || fresh.some((key) => isCode(key) && inOriginal.has(key))) continue;
+    let m = p;
+    while (m > 0 && commentLine(original[m - 1])) m--;
+    const old = original.slice(m, p);
+    if (!old.some(isCode) || old.some((key) => isCode(key) && inSketch.has(key))) continue;
+    for (const key of old) if (isCode(key)) replaced.push(key);
   }
   // A part of the sketch between two markers (given, or implied at a snippet's edges), or before
   // its first marker, that has no line of the original: each of its lines of code replaces the
