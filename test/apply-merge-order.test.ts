@@ -921,6 +921,17 @@ describe('merge order', () => {
     assert.ok(top.allows('/**', 0));
   });
 
+  it('writes the blank line a sketch puts between a kept line and the new lines after it', () => {
+    // The file's last function is shown whole (its `}` kept), then a new one after a blank line.
+    const shaped: [string, number][] = [['/** The last segment. */', 0], ['export function baseName(path) {', 0], ['return path.slice(1);', 2], ['}', 0]];
+    const sketch: [string, number][] = [...shaped, ['', 0], ['/** The extension. */', 0], ['export function extensionOf(path) {', 0]];
+    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([0]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n) });
+    writeShaped(order, shaped);
+    assert.ok(!order.allows('/** The extension. */', 0), 'a blank line first');
+    writeShaped(order, sketch.slice(4));
+    assert.ok(order.mayEnd());
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

@@ -54,7 +54,9 @@
  * implies them there when it starts or ends in the middle of the file (snippetEdges; one that
  * ends with the closing line of a block a kept line opens ends where the original's block does). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
- * than the sketch's part there has new ones (mayPass). A closing line never follows the same
+ * than the sketch's part there has new ones (mayPass); nor, where a stretch resumes, a closing
+ * line that would leave a block open, or the first line of the block it resumes in (leavesOpen,
+ * dropsOpener). A closing line never follows the same
  * closing line at the same indentation. A new block put after the original's blank line between
  * two blocks is kept apart from the next one by a blank line too (splitsParagraph).
  */
@@ -627,6 +629,8 @@ export class MergeOrder {
         // reading has passed (dropped) the original's copy, the sketch's cannot come later.
         if (q > limit || (p >= 0 && p < i) || (!free(stretch) && p >= 0 && p !== i) || (stretch === CONTINUES && p < 0) || (p >= i && this.resumes(q, i))) continue;
         if (!this.indentFits(indent, p, q)) continue;
+        // Right after a kept line, the blank line the sketch puts before its new lines is written.
+        if (p < 0 && stretch === SHOWN && q > j && this.sketch[j] === '' && !this.afterBlank) continue;
         if (p < 0 && this.cutsBlankRun(q, i >= this.original.length && this.addsAtEnd(q))) continue;
         if (p >= i && this.dropsSharedBlank(i, j, p, q)) continue;
         // Past a marker whose stretch it never began, the lines it passes are gone: the new lines
