@@ -8,7 +8,9 @@
  * long file rewritten whole is applied piece by piece. A last part after a marker that starts with
  * the file's last lines and goes on with new code (a test added after the last one) is anchored at
  * the file's end, not where those lines first occur; so is a last part of new code only after a
- * marker, with no marker after it (a function added at the end).
+ * marker, with no marker after it (a function added at the end). A part that starts by closing
+ * the block the part before ends by opening (the marker between them is that block's body) goes
+ * where the file closes that block.
  */
 import { ApplyInputError, endRun, hasElisionMarkers, isAnchorLine, isElisionMarker } from './apply-input';
 import { codeTokens, nameCount, REWRITE_SIMILARITY, sharesNames, similarity, tokens } from './line-likeness';

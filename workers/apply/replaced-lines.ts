@@ -9,7 +9,10 @@
  * line each new line of code is clearly most like (that new line then takes the old one's place:
  * merge-order.ts's `place`); in a part that has lines of the original but keeps none of its code
  * (`return null;`, found all over the file), the same among the lines between the kept lines
- * around it. Apply's line guard writes it once less, so a small model that
+ * around it; in such a part, a new line that goes on from the one original line it starts with
+ * (`write(html);` to `write(html, (err) => {`) is that line, and places the part there. A new
+ * comment right before a kept line replaces the original's comment right before it (a doc
+ * comment rewritten). Apply's line guard writes it once less, so a small model that
  * prefers the text it can copy cannot keep the old line where the user changed it.
  *
  * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
@@ -122,15 +125,13 @@ export function replacedLines(
     // Where the part has lines the original has too (`return null;`) but keeps none of its code
     // (the original's copies are elsewhere), its lines rewrite lines between the kept lines
     // around it, if there are such lines on both sides (a closing line of the part may be one).
-    let [lo, hi] = [-1, original.length];
     const before = pairs.findLast(([, q]) => q < from);
     const after = pairs.find(([, q]) => q >= from);
-    if (before) lo = before[0];
-    if (after) hi = after[0];
     // A new line that goes on from the one original line it starts with (`write(html)` gaining a
-    // callback) says where the part goes: it takes that line's place, and the part's other lines
-    // are new code around it, not rewrites of lines elsewhere that read alike.
-    const extension = extensionOf(sketch, from, bounds[n], oldLines, oldTokens, inOriginal, lo, hi);
+    // callback), between the kept lines around the part, says where the part goes: it takes that
+    // line's place, and the part's other lines are new code around it, not rewrites of lines
+    // elsewhere that read alike.
+    const extension = extensionOf(sketch, from, bounds[n], oldLines, oldTokens, inOriginal, before ? before[0] : -1, after ? after[0] : original.length);
     if (extension) {
       if (!taken.has(extension[0])) {
         taken.add(extension[0]);
@@ -139,9 +140,11 @@ export function replacedLines(
       }
       continue;
     }
+    let [lo, hi] = [-1, original.length];
     if (code.some((key) => inOriginal.has(key))) {
       if (!before || !after || pairs.some(([, q]) => q >= from && q < bounds[n] && isCode(sketch[q]))) continue;
-    } else [lo, hi] = [-1, original.length];
+      [lo, hi] = [before[0], after[0]];
+    }
     let lastPlaced = -1;
     for (let q = from; q < bounds[n]; q++) {
       const key = sketch[q];
