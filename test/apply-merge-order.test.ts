@@ -932,6 +932,17 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('pairs the closing line of a block whose first line the sketch rewrites, by the kept lines inside it', () => {
+    const shaped: [string, number][] = [['}', 2], ['', 0], ['static isLinkId(id) {', 2], ['return LINK_ID.test(id);', 4], ['}', 2], ['', 0], ['static hash(token) {', 2], ['return digest(token);', 4], ['}', 2]];
+    const sketch: [string, number][] = [['static isValidLinkId(id) {', 2], ['return LINK_ID.test(id);', 4], ['}', 2]];
+    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([0, 3]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n) });
+    assert.deepEqual(order.pairs(), [[3, 1], [4, 2]]);
+    writeShaped(order, [...shaped.slice(0, 2), ...sketch, ...shaped.slice(5, 7)]);
+    assert.ok(!order.allows('}', 2), 'the sketch\'s `}` closed `isValidLinkId`; it is not written again');
+    writeShaped(order, shaped.slice(7));
+    assert.ok(order.mayEnd());
+  });
+
   it('lets a copy try lines without moving the original', () => {
     const order = new MergeOrder(lines('a();\nb();'), lines(''));
     const copy = order.clone();

@@ -904,7 +904,7 @@ function closerAfter(lines: readonly string[], at: number, indent: readonly numb
 function pairClosers({ original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>): void {
   if (!indents || !sketchIndents) return;
   for (let q = 0; q < sketch.length; q++) {
-    const p = keeps[q];
+    const p = keeps[q] >= 0 ? keeps[q] : rewrittenOpener({ original, sketch, keptAs, keeps, indents, sketchIndents }, q);
     if (p < 0 || !opens(sketch[q])) continue;
     const q2 = closerAfter(sketch, q, sketchIndents);
     const p2 = closerAfter(original, p, indents);
@@ -926,6 +926,28 @@ function pairClosers({ original, sketch, keptAs, keeps, indents, sketchIndents }
     keptAs[p2] = q2;
     keeps[q2] = p2;
   }
+}
+
+/**
+ * The original line a new line of the sketch that opens a block rewrites, by the block's kept
+ * lines: where the sketch's block (`static isValidLinkId(id) {`) holds a kept line whose block in
+ * the original opens with a line the sketch does not keep (`static isLinkId(id) {`), at the
+ * same indentation and with no kept line between them (-1: none).
+ */
+function rewrittenOpener({ original, sketch, keptAs, keeps, indents, sketchIndents }: Required<Pairing>, q: number): number {
+  if (!opens(sketch[q]) || !isCode(sketch[q])) return -1;
+  const q2 = closerAfter(sketch, q, sketchIndents);
+  let k = q + 1;
+  while (k < (q2 < 0 ? sketch.length : q2) && keeps[k] < 0) k++;
+  if (k >= (q2 < 0 ? sketch.length : q2) || sketchIndents[k] <= sketchIndents[q]) return -1;
+  const p = keeps[k];
+  let p0 = p - 1;
+  while (p0 >= 0 && (original[p0] === '' || indents[p0] >= indents[p])) {
+    if (keptAs[p0] >= 0) return -1;
+    p0--;
+  }
+  if (p0 < 0 || keptAs[p0] >= 0 || !opens(original[p0]) || indents[p0] !== sketchIndents[q] || sketch.includes(original[p0])) return -1;
+  return p0;
 }
 
 /** The position of the last line that is not blank (-1: none). */
