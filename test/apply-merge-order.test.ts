@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MergeOrder } from '../workers/apply/merge-order';
+import { continuesLine, definedName, tokens } from '../workers/apply/line-likeness';
 import { replacedLines } from '../workers/apply/replaced-lines';
 
 const lines = (text: string) => text.split('\n').map((l) => l.trim());
@@ -941,6 +942,49 @@ describe('merge order', () => {
     assert.ok(!order.allows('}', 2), 'the sketch\'s `}` closed `isValidLinkId`; it is not written again');
     writeShaped(order, shaped.slice(7));
     assert.ok(order.mayEnd());
+  });
+
+  it('reads a new line that defines a name the file defines in a block as that whole definition rewritten', () => {
+    const shaped: [string, number][] = [['static isLinkId(id) {', 2], ['return LINK_ID.test(id);', 4], ['}', 2], ['', 0], ['private static hash(token) {', 2], ["return createHash('sha256').update(token).digest('hex');", 4], ['}', 2], ['', 0], ['get root() {', 2], ['return this.dir;', 4], ['}', 2]];
+    const arrow = "private static hash = (token) => createHash('sha256').update(token).digest('hex');";
+    const original = shaped.map(([l]) => l);
+    const order = new MergeOrder(original, [arrow], new Set([0, 1]), { indents: shaped.map(([, n]) => n), sketchIndents: [2] });
+    const placed: [number, number][] = [];
+    const ends = new Map<number, number>();
+    assert.deepEqual(replacedLines(original, [arrow], order.pairs(), order.markers(), placed, ends), ['private static hash(token) {', "return createHash('sha256').update(token).digest('hex');"]);
+    assert.deepEqual([placed, [...ends]], [[[4, 0]], [[4, 6]]]);
+    order.place(placed, ends);
+    writeShaped(order, [...shaped.slice(0, 4), [arrow, 2]]);
+    assert.ok(!order.allows('}', 2), 'the old method\'s body and closing line are gone');
+    writeShaped(order, shaped.slice(7));
+    assert.ok(order.mayEnd());
+    // Code added at the end that redefines the file's last function rewrites it, rather than adding a second one.
+    const fn = lines('export const x = 1;\n\nfunction capitalize(s) {\nreturn s.toUpperCase();\n}');
+    const redefined = lines('\nconst capitalize = (s) => s.toUpperCase();');
+    const atEnd = new MergeOrder(fn, redefined, new Set([0]), { indents: [0, 0, 0, 2, 0], sketchIndents: [0, 0] });
+    const endPlaced: [number, number][] = [];
+    const endEnds = new Map<number, number>();
+    replacedLines(fn, redefined, atEnd.pairs(), atEnd.markers(), endPlaced, endEnds);
+    atEnd.place(endPlaced, endEnds);
+    writeShaped(atEnd, [['export const x = 1;', 0], ['', 0], ['const capitalize = (s) => s.toUpperCase();', 0]]);
+    assert.ok(atEnd.mayEnd());
+    assert.ok(!atEnd.allows('return s.toUpperCase();', 2));
+  });
+
+  it('tells the name a line defines, and a line that goes on from another', () => {
+    const defined: [string, string][] = [
+      ['function capitalize(s: string): string {', 'capitalize'],
+      ['export async function* walk(dir) {', 'walk'],
+      ['const capitalize = (s: string): string => s.toUpperCase();', 'capitalize'],
+      ['private static hash = (token: string): string => digest(token);', 'hash'],
+      ['static isLinkId(id: string): boolean {', 'isLinkId'],
+      ['async lookup(token: string): Promise<ShareLink | null> {', 'lookup'],
+      ['def match_path(self, rel_path):', 'match_path'],
+    ];
+    for (const [line, name] of defined) assert.equal(definedName(line), name, line);
+    for (const line of ["describe('box', () => {", 'if (ready) {', 'hash = digest(token);', 'return capitalize(s);', 'for (const x of xs) {']) assert.equal(definedName(line), null, line);
+    assert.ok(continuesLine(tokens("out.write(html + '\\n');"), tokens("out.write(html + '\\n', (err) => {")));
+    assert.ok(!continuesLine(tokens("onProgress({ percent }, previousChunk);"), tokens("onProgress({ percent: 1 }, finalChunk);")));
   });
 
   it('lets a copy try lines without moving the original', () => {

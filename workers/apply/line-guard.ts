@@ -162,10 +162,11 @@ export class LineGuard {
     }
     // An original line the sketch shows rewritten is written once less (replaced-lines.ts).
     const placed: [number, number][] = [];
-    for (const key of replacedLines(originalKeys, sketchKeys, this.order.pairs(), this.order.markers(), placed)) {
+    const ends = new Map<number, number>();
+    for (const key of replacedLines(originalKeys, sketchKeys, this.order.pairs(), this.order.markers(), placed, ends)) {
       this.left.set(key, Math.max(0, this.left.get(key)! - 1));
     }
-    this.order.place(placed);
+    this.order.place(placed, ends);
     const addShape = (indent: string, key: string) => {
       const shape = indent + key;
       if (key === '' || this.keyOf.has(shape)) return;

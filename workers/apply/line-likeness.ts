@@ -97,3 +97,18 @@ export function similarity(a: readonly string[], b: readonly string[]): number {
   if (!a.length || !b.length) return 0;
   return (2 * commonLength(a, b)) / (a.length + b.length);
 }
+
+/**
+ * The name a line of code defines, or null: `function capitalize(`, `const capitalize =`, a
+ * method's first line (`static isLinkId(id: string): boolean {`), a field with a modifier
+ * (`private static hash =`), Python's `def` and `class`. Not a call (`describe('x', () => {`).
+ */
+export function definedName(key: string): string | null {
+  const m =
+    /^(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*)/.exec(key) ??
+    /^(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=/.exec(key) ??
+    /^(?:(?:public|private|protected|static|readonly|override)\s+)+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=/.exec(key) ??
+    /^(?:(?:public|private|protected|static|async|override|get|set)\s+)*([A-Za-z_$][\w$]*)\s*\([^)]*\)\s*(?::[^{=]+)?\{$/.exec(key) ??
+    /^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)/.exec(key);
+  return m && !KEYWORDS.has(m[1]) ? m[1] : null;
+}

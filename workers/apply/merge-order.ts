@@ -149,6 +149,8 @@ export class MergeOrder {
   >();
   /** Original positions whose line the sketch rewrites in place (see place). */
   private readonly rewrites = new Set<number>();
+  /** For a rewritten line that stands for a whole definition, the position of its closing line. */
+  private readonly blockEnds = new Map<number, number>();
   /** Lines the sketch has that were found in the original only past a block edge (unpairLeaps). */
   private readonly leapt = new Set<string>();
   private readonly indents?: readonly number[];
@@ -279,8 +281,11 @@ export class MergeOrder {
    * last one a line the sketch keeps: right before an elision marker, the original goes on there.
    */
   private kept(i: number, j: number): Reading {
-    if (j > 0 && i < this.original.length && this.elisions.has(j) && this.keeps[j - 1] === i - 1) return [i, j, CONTINUES];
-    return [i, j, this.showsNext(j) ? SHOWN : FREE];
+    // A definition rewritten whole (see place): the original goes on after its closing line.
+    const end = this.blockEnds.get(i - 1);
+    const at = end === undefined ? i : end + 1;
+    if (j > 0 && at < this.original.length && this.elisions.has(j) && this.keeps[j - 1] === i - 1) return [at, j, CONTINUES];
+    return [at, j, this.showsNext(j) ? SHOWN : FREE];
   }
 
   /**
@@ -701,16 +706,18 @@ export class MergeOrder {
    * would be, so the lines a marker before it stands for come first, and those one after it
    * stands for follow it. Call before any line is written.
    */
-  place(placed: readonly (readonly [number, number])[]): void {
+  place(placed: readonly (readonly [number, number])[], ends: ReadonlyMap<number, number> = new Map()): void {
     for (const [p, q] of placed) {
       if (this.keptAs[p] >= 0 || this.keeps[q] >= 0) continue;
       // Only where it keeps both texts' order with the kept lines.
       const before = this.keeps.slice(0, q).reduce((m, x) => Math.max(m, x), -1);
       const after = this.keeps.slice(q + 1).find((x) => x >= 0) ?? this.original.length;
-      if (p <= before || p >= after) continue;
+      const end = ends.get(p) ?? p;
+      if (p <= before || end >= after) continue;
       this.keptAs[p] = q;
       this.keeps[q] = p;
       this.rewrites.add(p);
+      if (end > p) this.blockEnds.set(p, end);
     }
     this.parts.clear();
     this.findKeptAhead();

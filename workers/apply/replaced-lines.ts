@@ -12,12 +12,14 @@
  * around it; in such a part, a new line that goes on from the one original line it starts with
  * (`write(html);` to `write(html, (err) => {`) is that line, and places the part there. A new
  * comment right before a kept line replaces the original's comment right before it (a doc
- * comment rewritten). Apply's line guard writes it once less, so a small model that
+ * comment rewritten). A new line that defines a name the original defines at the head of a block
+ * rewrites that whole definition (`definitionOf`). Apply's line guard writes it once less, so a small model that
  * prefers the text it can copy cannot keep the old line where the user changed it.
  *
  * Lines are keys (trimmed). Only lines of code count (merge-order.ts's `isCode`).
  */
-import { codeTokens, continuesLine, extendsLine, likeness, REWRITE_SIMILARITY, sharesNames, similarity, tokens } from './line-likeness';
+import { codeTokens, continuesLine, definedName, extendsLine, likeness, REWRITE_SIMILARITY, sharesNames, similarity, tokens } from './line-likeness';
+import { closes } from './block-structure';
 import { COMMENT_EDGE, isCode, isComment } from './merge-order';
 
 /**
@@ -35,6 +37,11 @@ export function replacedLines(
    * the place of the original line they rewrite (in order; merge-order.ts's `place`).
    */
   placed?: [number, number][],
+  /**
+   * Receives, for a placed line that rewrites a whole definition, its original position and the
+   * position of the definition's closing line (merge-order.ts's `place`).
+   */
+  ends?: Map<number, number>,
 ): string[] {
   const inOriginal = new Set(original);
   const inSketch = new Set(sketch);
@@ -131,6 +138,18 @@ export function replacedLines(
     // callback), between the kept lines around the part, says where the part goes: it takes that
     // line's place, and the part's other lines are new code around it, not rewrites of lines
     // elsewhere that read alike.
+    // A new line that defines a name the original defines once, in a block (`const capitalize =
+    // (s) => ...` for `function capitalize(s) {`), rewrites that whole definition: it takes the
+    // place of its first line, and the original goes on after its closing line.
+    const definition = definitionOf(original, sketch, from, bounds[n], inOriginal, inSketch, before ? before[0] : -1, after ? after[0] : original.length);
+    if (definition && !taken.has(definition[0])) {
+      const [p, q, end] = definition;
+      taken.add(p);
+      for (let k = p; k <= end; k++) if (isCode(original[k]) && !inSketch.has(original[k])) replaced.push(original[k]);
+      placed?.push([p, q]);
+      ends?.set(p, end);
+      continue;
+    }
     const extension = extensionOf(sketch, from, bounds[n], oldLines, oldTokens, inOriginal, before ? before[0] : -1, after ? after[0] : original.length);
     if (extension) {
       if (!taken.has(extension[0])) {
@@ -172,6 +191,19 @@ export function replacedLines(
       }
     }
   }
+  // A last part after the last marker (code added at the end) that redefines a name the file
+  // defines rewrites that definition too, rather than adding a second one.
+  const last = bounds.length ? bounds[bounds.length - 1] : -1;
+  if (last >= 0 && !pairs.some(([, q]) => q >= last)) {
+    const before = pairs.findLast(([, q]) => q < last);
+    const definition = definitionOf(original, sketch, last, sketch.length, inOriginal, inSketch, before ? before[0] : -1, original.length);
+    if (definition && !taken.has(definition[0])) {
+      const [p, q, end] = definition;
+      for (let k = p; k <= end; k++) if (isCode(original[k]) && !inSketch.has(original[k])) replaced.push(original[k]);
+      placed?.push([p, q]);
+      ends?.set(p, end);
+    }
+  }
   return replaced;
 }
 
@@ -201,6 +233,47 @@ function extensionOf(
       if (found) return null;
       found = [p, q];
     }
+  }
+  return found;
+}
+
+/**
+ * The definition a part rewrites whole: [the original's first line, the part's line, the
+ * original's closing line], where the part (sketch lines `from` to `to`) has one new line that
+ * defines a name the original defines on one line only, between `lo` and `hi`, whose block (it
+ * ends with `{`) closes with a bare closing line at its indentation; null otherwise.
+ */
+function definitionOf(
+  original: readonly string[],
+  sketch: readonly string[],
+  from: number,
+  to: number,
+  inOriginal: ReadonlySet<string>,
+  inSketch: ReadonlySet<string>,
+  lo: number,
+  hi: number,
+): [number, number, number] | null {
+  let found: [number, number, number] | null = null;
+  for (let q = from; q < to; q++) {
+    const key = sketch[q];
+    const name = isCode(key) && !inOriginal.has(key) ? definedName(key) : null;
+    if (!name) continue;
+    const defs = original.map((line, p) => (p > lo && p < hi && definedName(line) === name ? p : -1)).filter((p) => p >= 0);
+    if (defs.length !== 1 || inSketch.has(original[defs[0]]) || !original[defs[0]].endsWith('{')) continue;
+    const p = defs[0];
+    // Lines are keys (trimmed): the block ends at the first line that closes more than it opens.
+    let depth = 0;
+    let end = -1;
+    for (let k = p; k < hi && end < 0; k++) {
+      const line = original[k];
+      for (const c of line) {
+        if (c === '{' || c === '(' || c === '[') depth++;
+        else if (c === '}' || c === ')' || c === ']') depth--;
+      }
+      if (k > p && depth <= 0 && closes(line) && !isCode(line)) end = k;
+    }
+    if (end < 0 || found) return null;
+    found = [p, q, end];
   }
   return found;
 }
