@@ -240,8 +240,8 @@ function extensionOf(
 /**
  * The definition a part rewrites whole: [the original's first line, the part's line, the
  * original's closing line], where the part (sketch lines `from` to `to`) has one new line that
- * defines a name the original defines on one line only, between `lo` and `hi`, whose block (it
- * ends with `{`) closes with a bare closing line at its indentation; null otherwise.
+ * defines a name the original defines on one line only, between `lo` and `hi`, at the head of a
+ * block (the line ends with `{`) that a bare closing line ends; null otherwise.
  */
 function definitionOf(
   original: readonly string[],
@@ -261,7 +261,8 @@ function definitionOf(
     const defs = original.map((line, p) => (p > lo && p < hi && definedName(line) === name ? p : -1)).filter((p) => p >= 0);
     if (defs.length !== 1 || inSketch.has(original[defs[0]]) || !original[defs[0]].endsWith('{')) continue;
     const p = defs[0];
-    // Lines are keys (trimmed): the block ends at the first line that closes more than it opens.
+    // Lines are keys (trimmed), so brackets tell where the block ends: at the first bare closing
+    // line that closes all the brackets opened since its first line.
     let depth = 0;
     let end = -1;
     for (let k = p; k < hi && end < 0; k++) {
