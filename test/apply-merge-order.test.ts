@@ -15,6 +15,13 @@ function write(order: MergeOrder, text: string): void {
   }
 }
 
+type Shaped = readonly (readonly [string, number])[];
+
+/** A merge order over the lines of two texts given with their indentation. */
+function shapedOrder(original: Shaped, sketch: Shaped, markers: Iterable<number>, layout: { window?: boolean; followed?: boolean; preceded?: boolean } = {}): MergeOrder {
+  return new MergeOrder(original.map(([l]) => l), sketch.map(([l]) => l), new Set(markers), { indents: original.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n), ...layout });
+}
+
 /** Writes lines given with their indentation, failing on the first one the order refuses. */
 function writeShaped(order: MergeOrder, shaped: readonly (readonly [string, number])[]): void {
   for (const [line, indent] of shaped) {
@@ -825,8 +832,8 @@ describe('merge order', () => {
     // The window holds the function after the one the snippet rewrites: that one is context.
     const shaped: [string, number][] = [['return docs', 4], ['', 0], ['', 0], ['def write(path, docs):', 0], ['path.mkdir()', 4], ['with open(path) as f:', 4], ['f.write(docs)', 8], ['', 0], ['', 0], ['def summarize(docs):', 0], ['return len(docs)', 4]];
     const snippet: [string, number][] = [['def write(path, docs):', 0], ['path.mkdir()', 4], ['count = 0', 4], ['with open(path) as f:', 4], ['f.write(docs)', 8], ['count += 1', 8], ['return count', 4]];
-    const layout = { indents: shaped.map(([, n]) => n), sketchIndents: snippet.map(([, n]) => n), window: true, followed: true };
-    const order = new MergeOrder(shaped.map(([l]) => l), snippet.map(([l]) => l), new Set(), layout);
+    const layout = { window: true, followed: true };
+    const order = shapedOrder(shaped, snippet, [], layout);
     writeShaped(order, [...shaped.slice(0, 5), ['count = 0', 4], ...shaped.slice(5, 7), ['count += 1', 8], ['return count', 4], ['', 0], ['', 0]]);
     assert.ok(!order.mayEnd(), '`summarize` is not deleted');
     writeShaped(order, shaped.slice(9));
@@ -837,8 +844,8 @@ describe('merge order', () => {
     // The window ends with the next function's first lines, which the sketch does not show.
     const shaped: [string, number][] = [['}', 2], ['', 0], ['const code = best.trim();', 2], ['return code ? code : null;', 2], ['}', 0], ['', 0], ['/** Asks. */', 0], ['export async function ask(config) {', 0]];
     const sketch: [string, number][] = [['const code = best.trim();', 2], ['if (!code) return null;', 2], ['return code;', 2], ['}', 0]];
-    const layout = { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n), window: true, followed: true };
-    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([0]), layout);
+    const layout = { window: true, followed: true };
+    const order = shapedOrder(shaped, sketch, [0], layout);
     writeShaped(order, [['}', 2], ['', 0], ...sketch]);
     assert.ok(!order.mayEnd(), 'the next function\'s lines stay');
     writeShaped(order, shaped.slice(5));
@@ -846,7 +853,7 @@ describe('merge order', () => {
     // Lines repeated as they are, before a window's last lines of punctuation: those stay too.
     const tail: [string, number][] = [['next();', 6], ['} catch {', 4], ["next(new Error('unauthorized'));", 6], ['}', 4], ['});', 2], ['', 0]];
     const same = tail.slice(1, 4);
-    const unchanged = new MergeOrder(tail.map(([l]) => l), same.map(([l]) => l), new Set(), { indents: tail.map(([, n]) => n), sketchIndents: same.map(([, n]) => n), window: true, followed: true });
+    const unchanged = shapedOrder(tail, same, [], { window: true, followed: true });
     writeShaped(unchanged, tail.slice(0, 4));
     assert.ok(!unchanged.mayEnd(), 'the callback\'s `});` stays');
     writeShaped(unchanged, tail.slice(4));
@@ -856,7 +863,7 @@ describe('merge order', () => {
   it('does not end a marker\'s stretch with new lines that leave the block it stands in open', () => {
     const shaped: [string, number][] = [['function describe(body) {', 0], ['const text = body.trim();', 2], ['return text;', 2], ['}', 0], ['', 0], ['function abortError() {', 0], ["const e = new Error('aborted');", 2], ["e.name = 'AbortError';", 2], ['return e;', 2], ['}', 0]];
     const sketch: [string, number][] = [['', 0], ['function abortError(reason) {', 0], ['const e = new Error(reason);', 2], ["e.name = 'AbortError';", 2], ['return e;', 2], ['}', 0]];
-    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([0]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n) });
+    const order = shapedOrder(shaped, sketch, [0]);
     writeShaped(order, shaped.slice(0, 3));
     assert.ok(!order.allows('function abortError(reason) {', 0), '`describe` is closed first');
     writeShaped(order, [['}', 0], ['', 0], ...sketch.slice(1)]);
@@ -867,22 +874,22 @@ describe('merge order', () => {
     const shaped: [string, number][] = [['const closeTab = useCallback((path) => {', 2], ['dispatch(path);', 4], ['}, []);', 2], ['const closeActive = useCallback(() => {', 2], ['if (active) closeTab(active);', 4], ['}, [closeTab]);', 2]];
     // The new line shares a name with `closeActive`'s first line, so it might have rewritten it.
     const sketch: [string, number][] = [['const closeTab = useCallback((path) => {', 2], ['dispatch(path);', 4], ['requestAnimationFrame(closeActive);', 4], ['}, [closeActive]);', 2]];
-    const layout = { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n), window: true, followed: true };
-    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set(), layout);
+    const layout = { window: true, followed: true };
+    const order = shapedOrder(shaped, sketch, [], layout);
     writeShaped(order, sketch);
     assert.ok(!order.allows('if (active) closeTab(active);', 4), '`closeActive`\'s first line is not dropped');
     writeShaped(order, shaped.slice(3));
     assert.ok(order.mayEnd());
     // Where the output opens a block there itself (that line rewritten), the original goes on inside it.
     const header = 'const closeTab = useCallback((path, why) => {';
-    const rewritten = new MergeOrder(shaped.map(([l]) => l), [header, '}, [focus]);'], new Set([1]), { ...layout, sketchIndents: [2, 2] });
+    const rewritten = shapedOrder(shaped, [[header, 2], ['}, [focus]);', 2]], [1], layout);
     writeShaped(rewritten, [[header, 2], ['dispatch(path);', 4]]);
   });
 
   it('reads a block the sketch shows as a marker alone as that block, its closing line the block\'s own', () => {
     const shaped: [string, number][] = [['close(path) {', 2], ['setStates((prev) => {', 4], ['return next;', 6], ['});', 4], ['done();', 4], ['}', 2]];
     const sketch: [string, number][] = [['close(path) {', 2], ['setStates((prev) => {', 4], ['});', 4], ['focus();', 4], ['}', 2]];
-    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([2]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n) });
+    const order = shapedOrder(shaped, sketch, [2]);
     writeShaped(order, shaped.slice(0, 4));
     assert.ok(!order.allows('done();', 4), 'the sketch shows what follows the block: `focus();`');
     writeShaped(order, [['focus();', 4], ['}', 2]]);
@@ -897,7 +904,7 @@ describe('merge order', () => {
       ['def match_stack(self, names):', 4], ['return names', 8],
     ];
     const sketch: [string, number][] = [['def match_path(self, path):', 4], ['return None', 8], ['', 0], ['def match_stack(self, names):', 4]];
-    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([1, 4]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n) });
+    const order = shapedOrder(shaped, sketch, [1, 4]);
     assert.deepEqual(order.pairs(), [[0, 0], [4, 1], [10, 3]]);
     writeShaped(order, shaped.slice(0, 6));
     assert.ok(!order.allows('def match_banner(self, text):', 4), 'the sketch shows `match_stack` next');
@@ -911,14 +918,14 @@ describe('merge order', () => {
     const sketch: [string, number][] = [['/**', 0], ['* The next word of a suggestion.', 1], ['* Accepting words this way never splits one.', 1], ['*/', 1], ['export function nextWord(text) {', 0]];
     const original = shaped.map(([l]) => l);
     const lines = sketch.map(([l]) => l);
-    const layout = { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n), window: true, followed: true };
-    const order = new MergeOrder(original, lines, new Set(), { ...layout, preceded: true });
+    const layout = { window: true, followed: true };
+    const order = shapedOrder(shaped, sketch, [], { ...layout, preceded: true });
     assert.deepEqual(replacedLines(original, lines, order.pairs(), order.markers()), ['/** The next word of a suggestion. */']);
     assert.ok(!order.allows('/**', 0), '`accept`\'s last lines come first');
     writeShaped(order, [...shaped.slice(0, 5), ...sketch, ...shaped.slice(7)]);
     assert.ok(order.mayEnd());
     // At the file's start, the sketch's first lines may rewrite the file's first lines.
-    const top = new MergeOrder(original, lines, new Set(), layout);
+    const top = shapedOrder(shaped, sketch, [], layout);
     assert.ok(top.allows('/**', 0));
   });
 
@@ -926,7 +933,7 @@ describe('merge order', () => {
     // The file's last function is shown whole (its `}` kept), then a new one after a blank line.
     const shaped: [string, number][] = [['/** The last segment. */', 0], ['export function baseName(path) {', 0], ['return path.slice(1);', 2], ['}', 0]];
     const sketch: [string, number][] = [...shaped, ['', 0], ['/** The extension. */', 0], ['export function extensionOf(path) {', 0]];
-    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([0]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n) });
+    const order = shapedOrder(shaped, sketch, [0]);
     writeShaped(order, shaped);
     assert.ok(!order.allows('/** The extension. */', 0), 'a blank line first');
     writeShaped(order, sketch.slice(4));
@@ -936,7 +943,7 @@ describe('merge order', () => {
   it('pairs the closing line of a block whose first line the sketch rewrites, by the kept lines inside it', () => {
     const shaped: [string, number][] = [['}', 2], ['', 0], ['static isLinkId(id) {', 2], ['return LINK_ID.test(id);', 4], ['}', 2], ['', 0], ['static hash(token) {', 2], ['return digest(token);', 4], ['}', 2]];
     const sketch: [string, number][] = [['static isValidLinkId(id) {', 2], ['return LINK_ID.test(id);', 4], ['}', 2]];
-    const order = new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([0, 3]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n) });
+    const order = shapedOrder(shaped, sketch, [0, 3]);
     assert.deepEqual(order.pairs(), [[3, 1], [4, 2]]);
     writeShaped(order, [...shaped.slice(0, 2), ...sketch, ...shaped.slice(5, 7)]);
     assert.ok(!order.allows('}', 2), 'the sketch\'s `}` closed `isValidLinkId`; it is not written again');

@@ -92,6 +92,9 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
   let current: string[] = [];
   let lastLine = -1;
   const close = (marker: string | null) => {
+    // The blocks open before this part, and its lines that close one of them.
+    const openBefore = open.slice();
+    const closers = trackBlocks(current, open);
     if (current.some((l) => !isElisionMarker(l))) {
       const keys = current.map((l) => (isAnchorLine(l) && occurrences.has(l.trim()) ? l.trim() : null));
       // In a last part after a marker (code added at the end), copies in new blocks do not anchor.
@@ -101,11 +104,8 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
       // A part that starts by closing a block the parts before opened (`});` after a marker that
       // stands for a callback's body) goes on where the file closes that block; its lines found
       // more than once in the file do not move it elsewhere.
-      const closing = closerOfOpenBlock(current, open, lastShown, fileLines, anchorKeys, occurrences);
-      if (closing >= 0) {
-        const closers = closersOfOpenBlocks(current, open);
-        keys.forEach((key, k) => key && (occurrences.get(key) !== 1 || closers.has(k)) && (keys[k] = null));
-      }
+      const closing = closerOfOpenBlock(current, openBefore, lastShown, fileLines, anchorKeys, occurrences);
+      if (closing >= 0) keys.forEach((key, k) => key && (occurrences.get(key) !== 1 || closers.has(k)) && (keys[k] = null));
       let span = atEnd
         ? ([fileLines.length - atEnd, fileLines.length - 1] as [number, number])
         : closing >= 0
@@ -135,7 +135,6 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
       const endsWindow = marker === null && !atEnd && !!span && lead < 0 && !shown.some(isAnchorLine);
       segments.push({ lines: marker ? [...current, marker] : current, span, lead: lead < 0 ? shown.length : lead, trail: endsWindow ? -CONTEXT_LINES : lead < 0 ? shown.length : trail, from: lastLine + 1 });
     }
-    trackBlocks(current, open);
     lastShown = current.findLast((l) => !isElisionMarker(l) && l.trim() !== '') ?? lastShown;
     current = marker ? [marker] : [];
   };
@@ -375,31 +374,30 @@ function anchorSpan(keys: (string | null)[], file: (string | null)[], from: numb
   return best.start >= 0 ? [best.start, best.end] : null;
 }
 
-/** Follows the blocks a part's lines open and close (by brackets at line ends and starts, at their indentation). */
-function trackBlocks(part: string[], open: { line: string; indent: number }[]): void {
-  for (const line of part) {
-    const key = line.trim();
-    if (!key || isElisionMarker(line)) continue;
-    if (/^[})\]]/.test(key)) {
-      while (open.length && open[open.length - 1].indent > indentOf(line)) open.pop();
-      if (open.length && open[open.length - 1].indent === indentOf(line)) open.pop();
-    }
-    if (/[{([]$/.test(key)) open.push({ line, indent: indentOf(line) });
-  }
-}
-
-/** The positions of a part's lines that close a block the parts before it opened (a callback's `}, [deps]);`). */
-function closersOfOpenBlocks(part: string[], open: readonly { line: string; indent: number }[]): Set<number> {
-  const stack = open.map((b) => ({ ...b, inherited: true }));
+/**
+ * Follows the blocks a part's lines open and close (by brackets at line ends and starts, at their
+ * indentation), and returns the positions of its lines that close a block the parts before it
+ * opened (a callback's `}, [deps]);`).
+ */
+function trackBlocks(part: string[], open: { line: string; indent: number }[]): Set<number> {
+  // How many of the open blocks the parts before opened.
+  let inherited = open.length;
   const closers = new Set<number>();
+  /** Closes the innermost block; whether the parts before opened it. */
+  const pop = () => {
+    open.pop();
+    if (open.length >= inherited) return false;
+    inherited = open.length;
+    return true;
+  };
   part.forEach((line, k) => {
     const key = line.trim();
     if (!key || isElisionMarker(line)) return;
     if (/^[})\]]/.test(key)) {
-      while (stack.length && stack[stack.length - 1].indent > indentOf(line)) stack.pop();
-      if (stack.length && stack[stack.length - 1].indent === indentOf(line) && stack.pop()!.inherited) closers.add(k);
+      while (open.length && open[open.length - 1].indent > indentOf(line)) pop();
+      if (open.length && open[open.length - 1].indent === indentOf(line) && pop()) closers.add(k);
     }
-    if (/[{([]$/.test(key)) stack.push({ line, indent: indentOf(line), inherited: false });
+    if (/[{([]$/.test(key)) open.push({ line, indent: indentOf(line) });
   });
   return closers;
 }

@@ -125,32 +125,33 @@ export function replacedLines(
   const oldTokens = oldLines.map((p) => tokens(original[p]));
   const oldCode = oldLines.map((p) => codeTokens(original[p]));
   const taken = new Set<number>();
+  /** Takes a definition rewritten whole (definitionOf): its lines of code are replaced, its first line placed. */
+  const takeDefinition = (definition: [number, number, number] | null): boolean => {
+    if (!definition || taken.has(definition[0])) return false;
+    const [p, q, end] = definition;
+    taken.add(p);
+    for (let k = p; k <= end; k++) if (isCode(original[k]) && !inSketch.has(original[k])) replaced.push(original[k]);
+    placed?.push([p, q]);
+    ends?.set(p, end);
+    return true;
+  };
   for (let n = 1; n < bounds.length; n++) {
     const from = bounds[n - 1];
     const code = sketch.slice(from, bounds[n]).filter(isCode);
     if (!code.length) continue;
-    // Where the part has lines the original has too (`return null;`) but keeps none of its code
-    // (the original's copies are elsewhere), its lines rewrite lines between the kept lines
-    // around it, if there are such lines on both sides (a closing line of the part may be one).
+    // The kept lines around the part, and the original positions between them.
     const before = pairs.findLast(([, q]) => q < from);
     const after = pairs.find(([, q]) => q >= from);
+    const [keptBefore, keptAfter] = [before ? before[0] : -1, after ? after[0] : original.length];
+    // A new line that defines a name the original defines once, in a block (`const capitalize =
+    // (s) => ...` for `function capitalize(s) {`), rewrites that whole definition: it takes the
+    // place of its first line, and the original goes on after its closing line.
+    if (takeDefinition(definitionOf(original, sketch, from, bounds[n], inOriginal, inSketch, keptBefore, keptAfter))) continue;
     // A new line that goes on from the one original line it starts with (`write(html)` gaining a
     // callback), between the kept lines around the part, says where the part goes: it takes that
     // line's place, and the part's other lines are new code around it, not rewrites of lines
     // elsewhere that read alike.
-    // A new line that defines a name the original defines once, in a block (`const capitalize =
-    // (s) => ...` for `function capitalize(s) {`), rewrites that whole definition: it takes the
-    // place of its first line, and the original goes on after its closing line.
-    const definition = definitionOf(original, sketch, from, bounds[n], inOriginal, inSketch, before ? before[0] : -1, after ? after[0] : original.length);
-    if (definition && !taken.has(definition[0])) {
-      const [p, q, end] = definition;
-      taken.add(p);
-      for (let k = p; k <= end; k++) if (isCode(original[k]) && !inSketch.has(original[k])) replaced.push(original[k]);
-      placed?.push([p, q]);
-      ends?.set(p, end);
-      continue;
-    }
-    const extension = extensionOf(sketch, from, bounds[n], oldLines, oldTokens, inOriginal, before ? before[0] : -1, after ? after[0] : original.length);
+    const extension = extensionOf(sketch, from, bounds[n], oldLines, oldTokens, inOriginal, keptBefore, keptAfter);
     if (extension) {
       if (!taken.has(extension[0])) {
         taken.add(extension[0]);
@@ -159,10 +160,13 @@ export function replacedLines(
       }
       continue;
     }
+    // Where the part has lines the original has too (`return null;`) but keeps none of its code
+    // (the original's copies are elsewhere), its lines rewrite lines between the kept lines
+    // around it, if there are such lines on both sides (a closing line of the part may be one).
     let [lo, hi] = [-1, original.length];
     if (code.some((key) => inOriginal.has(key))) {
       if (!before || !after || pairs.some(([, q]) => q >= from && q < bounds[n] && isCode(sketch[q]))) continue;
-      [lo, hi] = [before[0], after[0]];
+      [lo, hi] = [keptBefore, keptAfter];
     }
     let lastPlaced = -1;
     for (let q = from; q < bounds[n]; q++) {
@@ -196,13 +200,7 @@ export function replacedLines(
   const last = bounds.length ? bounds[bounds.length - 1] : -1;
   if (last >= 0 && !pairs.some(([, q]) => q >= last)) {
     const before = pairs.findLast(([, q]) => q < last);
-    const definition = definitionOf(original, sketch, last, sketch.length, inOriginal, inSketch, before ? before[0] : -1, original.length);
-    if (definition && !taken.has(definition[0])) {
-      const [p, q, end] = definition;
-      for (let k = p; k <= end; k++) if (isCode(original[k]) && !inSketch.has(original[k])) replaced.push(original[k]);
-      placed?.push([p, q]);
-      ends?.set(p, end);
-    }
+    takeDefinition(definitionOf(original, sketch, last, sketch.length, inOriginal, inSketch, before ? before[0] : -1, original.length));
   }
   return replaced;
 }
