@@ -951,6 +951,27 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('reads a block body moved up out of a block the sketch shows whole as new lines there, and the block as kept', () => {
+    // `if (isObject(thing)) {`'s body moves up into a new first check; the sketch shows the old
+    // block whole with a new body, and a marker for the checks between.
+    const shaped: [string, number][] = [
+      ['export function atomOf(thing, property) {', 0], ['if (isArray(thing)) {', 2], ['return thing.atom;', 4], ['}', 2],
+      ['if (isSet(thing)) {', 2], ['return thing.setAtom;', 4], ['}', 2],
+      ['if (isObject(thing)) {', 2], ['if (!property) {', 4], ['return die(26);', 6], ['}', 4], ['const found = thing.values.get(property);', 4], ['return found ?? die(27, property);', 4], ['}', 2],
+      ['return die(28);', 2], ['}', 0],
+    ];
+    const sketch: [string, number][] = [
+      ['export function atomOf(thing, property) {', 0], ['const adm = thing.admin;', 2], ['if (isObjectAdmin(adm)) {', 2], ['if (!property) {', 4], ['return die(26);', 6], ['}', 4],
+      ['const found = thing.values.get(property);', 4], ['return found ?? die(27, property);', 4], ['}', 2], ['if (isArray(thing)) {', 2], ['return thing.atom;', 4], ['}', 2],
+      ['if (isObject(thing)) {', 2], ['return atomOf(thing.admin, property);', 4], ['}', 2],
+    ];
+    const order = shapedOrder(shaped, sketch, [12, 15]);
+    // Not the moved body (the longer run of lines found once in each): the block's first line, and the checks around.
+    assert.deepEqual(order.pairs(), [[0, 0], [1, 9], [2, 10], [3, 11], [7, 12], [13, 14]]);
+    writeShaped(order, [...sketch.slice(0, 12), ...shaped.slice(4, 8), ...sketch.slice(13), ...shaped.slice(14)]);
+    assert.ok(order.mayEnd());
+  });
+
   it('reads a new line that defines a name the file defines in a block as that whole definition rewritten', () => {
     const shaped: [string, number][] = [['static isLinkId(id) {', 2], ['return LINK_ID.test(id);', 4], ['}', 2], ['', 0], ['private static hash(token) {', 2], ["return createHash('sha256').update(token).digest('hex');", 4], ['}', 2], ['', 0], ['get root() {', 2], ['return this.dir;', 4], ['}', 2]];
     const arrow = "private static hash = (token) => createHash('sha256').update(token).digest('hex');";

@@ -25,7 +25,9 @@
  * kept line opens, where the sketch shows that block to its end; so are two or more lines in a
  * row that the original has in that order in one place only (pairRuns); but not a line the
  * original has only past a block edge the sketch does not show (unpairLeaps), nor a short line
- * kept alone among new lines (unpairStrays). Between two kept lines
+ * kept alone among new lines (unpairStrays), nor a line of a block's body that the sketch moves
+ * out of a block it shows whole: that block's first line is kept, the moved lines are new where
+ * the sketch puts them (movedOut). Between two kept lines
  * with no marker between them, the sketch shows the whole stretch: the original's other lines
  * there are deleted or rewritten, and are not written.
  * It stands where the original has it: a reading that has passed (dropped) the original's copy
@@ -198,6 +200,8 @@ export class MergeOrder {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set());
+    const moved = movedOut({ original, sketch, keptAs: this.keptAs, keeps: this.keeps, indents: layout.indents, sketchIndents: layout.sketchIndents }, elisions);
+    if (moved.size) [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set(), moved);
     const pairing: Pairing = { original, sketch, keptAs: this.keptAs, keeps: this.keeps, indents: layout.indents, sketchIndents: layout.sketchIndents };
     unpairLeaps(pairing, elisions, this.leapt);
     unpairStrays(pairing, elisions);
@@ -776,7 +780,7 @@ const MAX_MATCH_CELLS = 16_000_000;
  * A longest common subsequence of the code lines found once in each text: for each original line the
  * sketch line it pairs with, and the reverse (-1: unpaired).
  */
-function matchLines(a: readonly string[], b: readonly string[], repeated: ReadonlySet<string>): [Int32Array, Int32Array] {
+function matchLines(a: readonly string[], b: readonly string[], repeated: ReadonlySet<string>, moved: ReadonlySet<number> = new Set()): [Int32Array, Int32Array] {
   const keptAs = new Int32Array(a.length).fill(-1);
   const keeps = new Int32Array(b.length).fill(-1);
   const n = a.length;
@@ -793,7 +797,7 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
   const inA = once(a);
   const inB = once(b);
   const pairs = (x: number, y: number) =>
-    a[x] === b[y] && (isCode(a[x]) || COMMENT_EDGE.test(a[x])) && inA.get(a[x]) === 1 && inB.get(b[y]) === 1 && !repeated.has(a[x]);
+    a[x] === b[y] && (isCode(a[x]) || COMMENT_EDGE.test(a[x])) && inA.get(a[x]) === 1 && inB.get(b[y]) === 1 && !repeated.has(a[x]) && !moved.has(x);
   // lengths[x * (m + 1) + y]: LCS of a[x..] and b[y..].
   const w = m + 1;
   const lengths = new Int32Array((n + 1) * w);
@@ -823,6 +827,38 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
   for (let x = 0; x < n; x++) if (keptAs[x] >= 0 && inA.get(a[x]) === 1 && !repeated.has(a[x])) extend(x, keptAs[x], 1);
   for (let x = n - 1; x >= 0; x--) if (keptAs[x] >= 0 && inA.get(a[x]) === 1 && !repeated.has(a[x])) extend(x, keptAs[x], -1);
   return [keptAs, keeps];
+}
+
+/**
+ * Lines moved out of a block the sketch shows whole: where the sketch has a line that opens a
+ * block (`if (isObservableObject(thing)) {`), found once in each text but not kept (a longest
+ * common subsequence chose lines of that block's body instead, which the sketch has elsewhere:
+ * moved up into a new block), and shows that block to its closing line with no marker inside, the
+ * block is the original's, rewritten: the original's lines in it that pair with sketch lines
+ * outside it are the original positions returned, which then do not pair (the sketch's copies
+ * are new lines, and the original's are gone with the block's old body).
+ */
+function movedOut({ original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>): Set<number> {
+  const moved = new Set<number>();
+  if (!indents || !sketchIndents) return moved;
+  const at = positions(original);
+  const inSketch = positions(sketch);
+  for (let q = 0; q < sketch.length; q++) {
+    const key = sketch[q];
+    if (keeps[q] >= 0 || !isCode(key) || !opens(key) || inSketch.get(key)!.length !== 1 || at.get(key)?.length !== 1) continue;
+    const p = at.get(key)![0];
+    if (keptAs[p] >= 0) continue;
+    const q2 = closerAfter(sketch, q, sketchIndents);
+    const p2 = closerAfter(original, p, indents);
+    if (q2 < 0 || p2 < 0) continue;
+    let marked = false;
+    for (let k = q + 1; k <= q2 && !marked; k++) marked = elisions.has(k);
+    if (marked) continue;
+    const out: number[] = [];
+    for (let k = p + 1; k < p2; k++) if (keptAs[k] >= 0 && (keptAs[k] < q || keptAs[k] > q2)) out.push(k);
+    for (const k of out) moved.add(k);
+  }
+  return moved;
 }
 
 /** A kept line this short (names, keywords aside) anchors the sketch only beside other kept lines. */
