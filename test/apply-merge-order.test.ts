@@ -972,6 +972,29 @@ describe('merge order', () => {
     assert.ok(order.mayEnd());
   });
 
+  it('puts new code with no anchor right after the last function of the file it uses', () => {
+    const shaped: [string, number][] = [
+      ['const LIMIT = 10;', 0], ['', 0], ['/** Whether a value is a draft. */', 0], ['export const isDraft = (value) => !!value && !!value[STATE];', 0], ['', 0],
+      ['export function isPlain(value) {', 0], ['return typeof value === "object";', 2], ['}', 0], ['', 0], ['export function shallow(value) {', 0], ['return { ...value };', 2], ['}', 0],
+      ['', 0], ['export function freeze(value) {', 0], ['return Object.freeze(value);', 2], ['}', 0],
+    ];
+    const helper: [string, number][] = [['', 0], ['/** Whether a draft was modified. */', 0], ['export function isModified(value) {', 0], ['if (!isDraft(value)) return false;', 2], ['return value[STATE].modified;', 2], ['}', 0], ['', 0]];
+    const order = shapedOrder(shaped, helper, []);
+    writeShaped(order, shaped.slice(0, 4));
+    assert.ok(order.allows('', 0));
+    writeShaped(order, [['', 0]]);
+    assert.ok(!order.allows('export function isPlain(value) {', 0), 'the helper comes first: it uses `isDraft`');
+    writeShaped(order, [...helper.slice(1), ...shaped.slice(5)]);
+    assert.ok(order.mayEnd());
+    // Before `isDraft`, the helper may not start.
+    const early = shapedOrder(shaped, helper, []);
+    writeShaped(early, shaped.slice(0, 2));
+    assert.ok(!early.allows('/** Whether a draft was modified. */', 0));
+    // A constant it uses does not place it.
+    const constant = shapedOrder(shaped, [['export function limit() {', 0], ['return LIMIT;', 2], ['}', 0]], []);
+    assert.ok(constant.allows('export function limit() {', 0), 'it may go first, before `LIMIT`');
+  });
+
   it('reads a new line that defines a name the file defines in a block as that whole definition rewritten', () => {
     const shaped: [string, number][] = [['static isLinkId(id) {', 2], ['return LINK_ID.test(id);', 4], ['}', 2], ['', 0], ['private static hash(token) {', 2], ["return createHash('sha256').update(token).digest('hex');", 4], ['}', 2], ['', 0], ['get root() {', 2], ['return this.dir;', 4], ['}', 2]];
     const arrow = "private static hash = (token) => createHash('sha256').update(token).digest('hex');";

@@ -22,11 +22,15 @@ export function nameCount(t: readonly string[]): number {
  * '0.0.0.0'` do, two `useState` lines of other states do not.
  */
 export function sharesNames(a: string, b: string): boolean {
-  const names = (key: string) => new Set((withoutStrings(key).match(/[A-Za-z_$][\w$]*/g) ?? []).filter((w) => !KEYWORDS.has(w)));
-  const [x, y] = [names(a), names(b)];
+  const [x, y] = [namesOf(a), namesOf(b)];
   let shared = 0;
   for (const w of x) if (y.has(w)) shared++;
   return shared > 0 && 2 * shared >= Math.min(x.size, y.size);
+}
+
+/** The whole identifiers of a line of code, string literals and keywords aside. */
+export function namesOf(key: string): Set<string> {
+  return new Set((withoutStrings(key).match(/[A-Za-z_$][\w$]*/g) ?? []).filter((w) => !KEYWORDS.has(w)));
 }
 
 /** Whether two lines share a name (not a keyword) or a number. */

@@ -54,7 +54,9 @@
  * line where it stands, and the output does not end leaving out lines it could not have
  * rewritten (addsAtEnd). A snippet without markers at its edges
  * implies them there when it starts or ends in the middle of the file (snippetEdges; one that
- * ends with the closing line of a block a kept line opens ends where the original's block does). In a sketch with markers, a deletion shows only as
+ * ends with the closing line of a block a kept line opens ends where the original's block does);
+ * new code with no anchor at all, defining a new function, goes right after the last function or
+ * class of the file it uses (afterDefinitionUsed). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
  * than the sketch's part there has new ones (mayPass); nor, where a stretch resumes, a closing
  * line that would leave a block open, or the first line of the block it resumes in (leavesOpen,
@@ -64,7 +66,7 @@
  */
 
 import { closes, opens } from './block-structure';
-import { likeness, nameCount, REWRITE_SIMILARITY, sharesName, similarity, tokens } from './line-likeness';
+import { definedName, likeness, nameCount, namesOf, REWRITE_SIMILARITY, sharesName, similarity, tokens } from './line-likeness';
 
 /** A line that only opens or closes a block comment, or a doc comment's bare `*`: part of a comment, not punctuation to drop. */
 export const COMMENT_EDGE = /^(?:\/\*+|\*+\/|\*)$/;
@@ -153,6 +155,12 @@ export class MergeOrder {
   private readonly rewrites = new Set<number>();
   /** For a rewritten line that stands for a whole definition, the position of its closing line. */
   private readonly blockEnds = new Map<number, number>();
+  /**
+   * For new code with no anchor that uses a name the file defines: the sketch position of its
+   * first line of code, and the original position it comes right after the lines before
+   * (afterDefinitionUsed); null otherwise.
+   */
+  private readonly follows: readonly [number, number] | null;
   /** Lines the sketch has that were found in the original only past a block edge (unpairLeaps). */
   private readonly leapt = new Set<string>();
   private readonly indents?: readonly number[];
@@ -206,6 +214,7 @@ export class MergeOrder {
     unpairLeaps(pairing, elisions, this.leapt);
     unpairStrays(pairing, elisions);
     this.elisions = snippetEdges(pairing, elisions, layout.window ?? false, layout.followed ?? false, layout.preceded ?? false);
+    this.follows = afterDefinitionUsed(pairing, elisions, this.elisions);
     pairClosers(pairing, this.elisions);
     pairLastLine(pairing, this.elisions);
     const endRun = pairEndRun(pairing, elisions);
@@ -629,6 +638,8 @@ export class MergeOrder {
         // between the new code and the original's stays.
         if (q < j && stretch === FREE && p > i && this.elisions.size > 0 && !this.afterBlank && this.blankBetween(i, p)) continue;
         if (q < j && stretch === FREE && this.splitsParagraph(i, p)) continue;
+        // New code with no anchor comes right after the definition it uses (afterDefinitionUsed).
+        if (this.follows && j <= this.follows[0] && p >= this.follows[1]) continue;
         if (q >= j && (this.dropsSharedBlank(i, j, p, q) || !this.mayPassMarker(i, j, p, q, stretch))) continue;
         next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
       }
@@ -641,6 +652,7 @@ export class MergeOrder {
         // Right after a kept line, the blank line the sketch puts before its new lines is written.
         if (p < 0 && stretch === SHOWN && q > j && this.sketch[j] === '' && !this.afterBlank) continue;
         if (p < 0 && this.cutsBlankRun(q, i >= this.original.length && this.addsAtEnd(q))) continue;
+        if (p < 0 && this.follows && j <= this.follows[0] && i < this.follows[1]) continue;
         if (p >= i && this.dropsSharedBlank(i, j, p, q)) continue;
         // Past a marker whose stretch it never began, the lines it passes are gone: the new lines
         // before the marker may have rewritten them.
@@ -923,6 +935,38 @@ function unpairLeaps({ original, sketch, keptAs, keeps, indents, sketchIndents }
     }
     prev = q;
   }
+}
+
+/**
+ * Where new code with no anchor goes: a sketch with no marker and no kept line (new code somewhere
+ * in the file, snippetEdges implies markers at its edges) that defines only names the file does
+ * not, and uses functions or classes the file defines (each on one line), goes right after the
+ * last of those definitions, after its closing line if it opens a block (a new `isModified` that
+ * calls `isDraft` goes after `isDraft`). Returns [the sketch's first line that is not blank, the
+ * original position after that definition], or null.
+ */
+function afterDefinitionUsed({ original, sketch, keeps, indents }: Pairing, given: ReadonlySet<number>, edges: ReadonlySet<number>): readonly [number, number] | null {
+  if (given.size || !edges.has(0) || !indents || keeps.some((p) => p >= 0)) return null;
+  const definedAt = new Map<string, number[]>();
+  original.forEach((key, p) => {
+    const name = isCode(key) ? definedName(key) : null;
+    if (name) definedAt.set(name, [...(definedAt.get(name) ?? []), p]);
+  });
+  // Functions and classes place code after them; a constant among the file's first lines does not.
+  const callable = (key: string) => /\bfunction\b|=>|^(?:async\s+)?(?:def|class)\s|\bclass\s|\)\s*(?::[^{=]+)?\{$/.test(key);
+  const own = new Set(sketch.map((key) => (isCode(key) ? definedName(key) : null)).filter((name) => name !== null));
+  if (!own.size || [...own].some((name) => definedAt.has(name))) return null;
+  let last = -1;
+  for (const key of sketch) {
+    if (!isCode(key) || isComment(key)) continue;
+    for (const name of namesOf(key)) {
+      const at = definedAt.get(name);
+      if (!own.has(name) && at?.length === 1 && callable(original[at[0]])) last = Math.max(last, at[0]);
+    }
+  }
+  if (last < 0) return null;
+  const end = opens(original[last]) ? closerAfter(original, last, indents) : last;
+  return end < 0 ? null : [sketch.findIndex((key) => key !== ''), end + 1];
 }
 
 /** The line that closes the block line `at` opens: the next line no deeper in, if bare punctuation that closes (-1: none). */
