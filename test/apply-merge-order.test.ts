@@ -995,6 +995,30 @@ describe('merge order', () => {
     assert.ok(constant.allows('export function limit() {', 0), 'it may go first, before `LIMIT`');
   });
 
+  it('goes on after new lines, where an indented marker follows them, at a line indented as the marker', () => {
+    const shaped: [string, number][] = [
+      ['if (isEvent(attribute)) {', 3], ['capture(attribute);', 4], ['// value properties are not attributes', 4], ["} else if (attribute.name !== 'value') {", 3], ['push(attribute);', 4], ['count++;', 4], ['}', 3],
+      ["} else if (attribute.type === 'Bind') {", 2], ['bind(attribute);', 3],
+    ];
+    const sketch: [string, number][] = [["} else if (isInput(node) && attribute.name === 'value') {", 3], ['spread = true;', 4]];
+    const markerIndents = new Map([[0, 4], [2, 4]]);
+    const order = () => new MergeOrder(shaped.map(([l]) => l), sketch.map(([l]) => l), new Set([0, 2]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n), markerIndents });
+    const inserted = order();
+    writeShaped(inserted, [...shaped.slice(0, 2), ...sketch]);
+    assert.ok(!inserted.allows("} else if (attribute.name !== 'value') {", 3), 'the marker stands for lines at depth 4');
+    writeShaped(inserted, shaped.slice(2));
+    assert.ok(inserted.mayEnd());
+    // Not right after a line that opens a block, closing it before its body.
+    const emptied = order();
+    writeShaped(emptied, shaped.slice(0, 4));
+    assert.ok(!emptied.allows(sketch[0][0], 3));
+    // Nor past the last place the new branch can go and the original go on at depth 4.
+    const late = order();
+    writeShaped(late, shaped.slice(0, 5));
+    assert.ok(!late.allows('count++;', 4), 'after it, the original has nothing at depth 4 to go on with');
+    assert.ok(late.allows(sketch[0][0], 3));
+  });
+
   it('reads a new line that defines a name the file defines in a block as that whole definition rewritten', () => {
     const shaped: [string, number][] = [['static isLinkId(id) {', 2], ['return LINK_ID.test(id);', 4], ['}', 2], ['', 0], ['private static hash(token) {', 2], ["return createHash('sha256').update(token).digest('hex');", 4], ['}', 2], ['', 0], ['get root() {', 2], ['return this.dir;', 4], ['}', 2]];
     const arrow = "private static hash = (token) => createHash('sha256').update(token).digest('hex');";

@@ -382,6 +382,17 @@ describe('apply windows', () => {
     assert.deepEqual(planWindows(original, sketch, budget()), [{ start: 0, end: original.length, sketch, ownLines: true }]);
   });
 
+  it('gives the model the whole file when a part anchors only by lines the file has more than once, if it fits', () => {
+    const original = longFile(12);
+    // `return next * 2;` ends every function: it says nothing about where the new line goes.
+    const sketch = '// ... existing code ...\n  const doubled = next * 4;\n  return next * 2;\n// ... existing code ...\n';
+    assert.deepEqual(planWindows(original, sketch, budget()), [{ start: 0, end: original.length, sketch, ownLines: true }]);
+    // One line found once in the file anchors the part: a window around it.
+    const sure = '// ... existing code ...\n  const next = value + 6;\n  const doubled = next * 4;\n  return next * 2;\n// ... existing code ...\n';
+    const [window] = planWindows(original, sure, budget());
+    assert.ok(window.end - window.start < original.length && original.slice(window.start, window.end).includes('step6('));
+  });
+
   it('refuses a long file whose sketch anchors nowhere, or whose change is too wide for a window', () => {
     const original = longFile(200);
     assert.throws(() => planWindows(original, 'totally.different();\n// ...\n', budget()), /shares no line/);

@@ -10,7 +10,9 @@
  * the file's end, not where those lines first occur; so is a last part of new code only after a
  * marker, with no marker after it (a function added at the end). A part that starts by closing
  * the block the part before ends by opening (the marker between them is that block's body) goes
- * where the file closes that block.
+ * where the file closes that block. A sketch whose parts anchor only by lines the file has more
+ * than once (or not at all) says nothing sure about where it goes: the model sees the whole file,
+ * if it fits.
  */
 import { ApplyInputError, endRun, hasElisionMarkers, isAnchorLine, isElisionMarker } from './apply-input';
 import { codeTokens, nameCount, REWRITE_SIMILARITY, sharesNames, similarity, tokens } from './line-likeness';
@@ -143,8 +145,10 @@ export function planWindows(original: string, sketch: string, budget: WindowBudg
     else current.push(line);
   }
   close(null);
-  // Only new code: the model finds its place in the whole file, if the file fits.
-  if (!segments.some((s) => s.span) && fits(original, sketch)) return whole();
+  // Only new code, or code anchored only by lines the file has more than once (`attributes.push(
+  // attribute);` in three branches): the model finds its place in the whole file, if the file fits.
+  const sure = (s: Segment) => s.lines.some((l) => isAnchorLine(l) && occurrences.get(l.trim()) === 1);
+  if (!segments.some((s) => s.span && sure(s)) && fits(original, sketch)) return whole();
   // A part of new code only, that rewrites lines of the file (each clearly most like one of them,
   // past the parts before it and before the parts after it), stands where those lines are.
   segments.forEach((s, n) => {

@@ -120,12 +120,16 @@ export class LineGuard {
     const original = whole(texts.original).map(toBytes);
     // Elision markers are not lines to write; where they stood tells which stretches the sketch shows whole.
     const elisions = new Set<number>();
+    const markerIndents = new Map<number, number>();
     const sketch: string[] = [];
     // A chat model's note above the sketch's code is not a line of the file (unless the file has it).
     const inFile = new Set(texts.original.map((l) => l.trim()));
     const first = texts.sketch.findIndex((l) => l.trim() !== '');
     for (const [n, line] of whole(texts.sketch).entries()) {
-      if (isElisionMarker(line)) elisions.add(sketch.length);
+      if (isElisionMarker(line)) {
+        elisions.add(sketch.length);
+        markerIndents.set(sketch.length, indentOf(toBytes(line)).length);
+      }
       else if (!(n === first && isChatNote(line) && !inFile.has(line.trim()))) sketch.push(toBytes(line));
     }
     let trailing = 0;
@@ -151,6 +155,7 @@ export class LineGuard {
       window: texts.window,
       preceded: texts.preceded,
       followed: endsWithNewline,
+      markerIndents,
     });
     this.blocks = structureOf(shaped(original), shaped(sketch));
     // A line the sketch keeps from the original (paired by the order) is one line, not two.

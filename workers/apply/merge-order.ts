@@ -60,7 +60,10 @@
  * what the sketch writes instead, so the output passes no more of the original's lines of code
  * than the sketch's part there has new ones (mayPass); nor, where a stretch resumes, a closing
  * line that would leave a block open, or the first line of the block it resumes in (leavesOpen,
- * dropsOpener). A closing line never follows the same
+ * dropsOpener). An indented marker right after new lines stands for lines at least that deep:
+ * the original goes on after those new lines only at such a line, and the stretch before them
+ * ends only where it then can (resumeIndents); nor does a stretch end right after a line that
+ * opens a block with a new line that closes it (emptiesBlock). A closing line never follows the same
  * closing line at the same indentation. A new block put after the original's blank line between
  * two blocks is kept apart from the next one by a blank line too (splitsParagraph).
  */
@@ -161,6 +164,8 @@ export class MergeOrder {
    * (afterDefinitionUsed); null otherwise.
    */
   private readonly follows: readonly [number, number] | null;
+  /** For a marker that follows new lines, keyed as `elisions` is: the least indentation of the first line it stands for (resumeIndents). */
+  private readonly resumeIndents: ReadonlyMap<number, number>;
   /** Lines the sketch has that were found in the original only past a block edge (unpairLeaps). */
   private readonly leapt = new Set<string>();
   private readonly indents?: readonly number[];
@@ -201,6 +206,8 @@ export class MergeOrder {
       followed?: boolean;
       /** Whether the file has lines before `original` (a window after the file's start). */
       preceded?: boolean;
+      /** The indentation of each elision marker (keyed as `elisions` is): it stands for lines indented so (resumeIndents). */
+      markerIndents?: ReadonlyMap<number, number>;
     } = {},
   ) {
     this.indents = layout.indents;
@@ -215,6 +222,7 @@ export class MergeOrder {
     unpairStrays(pairing, elisions);
     this.elisions = snippetEdges(pairing, elisions, layout.window ?? false, layout.followed ?? false, layout.preceded ?? false);
     this.follows = afterDefinitionUsed(pairing, elisions, this.elisions);
+    this.resumeIndents = resumeIndents(pairing, elisions, layout.markerIndents);
     pairClosers(pairing, this.elisions);
     pairLastLine(pairing, this.elisions);
     const endRun = pairEndRun(pairing, elisions);
@@ -278,13 +286,7 @@ export class MergeOrder {
     this.afterBlank = key === '';
     this.blankRun = key === '' ? this.blankRun + 1 : 0;
     if (key !== '') this.lastWritten = [key, indent ?? -1];
-    if (key !== '' && indent !== undefined) {
-      if (closes(key)) {
-        while (this.openIndents.length && this.openIndents[this.openIndents.length - 1] > indent) this.openIndents.pop();
-        if (this.openIndents[this.openIndents.length - 1] === indent) this.openIndents.pop();
-      }
-      if (opens(key)) this.openIndents.push(indent);
-    }
+    if (key !== '' && indent !== undefined) withLine(this.openIndents, key, indent);
     this.written++;
     this.readings = frontier(next, (a, b) => this.covers(a, b));
   }
@@ -590,14 +592,14 @@ export class MergeOrder {
         // A second blank line in a row only where a text has two in a row.
         const twice = !this.afterBlank || this.written === 0;
         if (this.original[i] === '' && i >= this.shownUntil[j] && (twice || this.original[i - 1] === '')) {
-          next.push(stretch === FREE ? this.elided(i + 1, j) : stretch === SHOWN ? [i + 1, j, SHOWN] : [i + 1, j, ELIDING]);
+          if (stretch !== FREE || !this.resumesBelow(i + 1, j)) next.push(stretch === FREE ? this.elided(i + 1, j) : stretch === SHOWN ? [i + 1, j, SHOWN] : [i + 1, j, ELIDING]);
         } else if (free(stretch) && !this.afterBlank) {
           // After new lines, a marker's stretch may start at a blank line further on (the
           // sketch's blank lines before the marker are that one; after a blank line, it has).
           let m = j;
           while (m < this.sketch.length && this.sketch[m] === '' && !this.elisions.has(m)) m++;
           const p = this.elisions.has(m) ? this.original.indexOf('', i) : -1;
-          if (p >= 0 && this.mayPass(i, p, m, true, undefined, true)) next.push([p + 1, m, ELIDING]);
+          if (p >= 0 && this.mayPass(i, p, m, true, undefined, true) && !this.resumesBelow(p + 1, m)) next.push([p + 1, m, ELIDING]);
         }
         // The sketch's blank lines after a marker at its end are only where the chat model stopped.
         const trailing = this.endMarker >= 0 && j >= this.endMarker;
@@ -615,7 +617,7 @@ export class MergeOrder {
           else if (this.keptAfter[k] < 0 || this.mayPass(i, this.keptAfter[k], k + 1, false)) next.push([i, j + 1, SHOWN]);
         }
       }
-      return next.filter((r) => this.alive(r));
+      return next.filter((r) => this.alive(r) && this.mayEndStretch(r, this.openIndents));
     }
     for (const [i, j, stretch] of this.readings) {
       // The sketch is read on no further than its next required line.
@@ -638,6 +640,8 @@ export class MergeOrder {
         // between the new code and the original's stays.
         if (q < j && stretch === FREE && p > i && this.elisions.size > 0 && !this.afterBlank && this.blankBetween(i, p)) continue;
         if (q < j && stretch === FREE && this.splitsParagraph(i, p)) continue;
+        // A marker after new lines stands for lines indented as it is (resumeIndents).
+        if (q < j && stretch === FREE && this.resumesBelow(p, j)) continue;
         // New code with no anchor comes right after the definition it uses (afterDefinitionUsed).
         if (this.follows && j <= this.follows[0] && p >= this.follows[1]) continue;
         if (q >= j && (this.dropsSharedBlank(i, j, p, q) || !this.mayPassMarker(i, j, p, q, stretch))) continue;
@@ -666,10 +670,97 @@ export class MergeOrder {
         // In a last part of new code after a marker, with nothing kept after it, the code is added
         // at the end: the stretch ends early only at a line the new code rewrites.
         if (p < 0 && stretch === ELIDING && this.keptAfter[q] < 0 && this.addsAtEnd(q) && !this.rewritesNext(i, q)) continue;
+        // Nor where the original could not go on after the new lines as the marker after them says,
+        // nor right after a line that opens a block, with a new line that closes it (emptiesBlock).
+        if (p < 0 && stretch === ELIDING && (!this.canResumeAfter(i, q) || this.emptiesBlock(i, key, indent))) continue;
         next.push(p >= i ? this.kept(p + 1, q + 1) : [i, q + 1, FREE]);
       }
     }
-    return next.filter((r) => this.alive(r));
+    if (!this.resumeIndents.size || indent === undefined) return next.filter((r) => this.alive(r));
+    const open = withLine(this.openIndents.slice(), key, indent);
+    return next.filter((r) => this.alive(r) && this.mayEndStretch(r, open));
+  }
+
+  /**
+   * Whether a marker's stretch that begins at original line `p` (blank lines aside), the sketch
+   * at `j`, starts less indented than the marker says after new lines (resumeIndents).
+   */
+  private resumesBelow(p: number, j: number): boolean {
+    if (!this.resumeIndents.size || !this.indents) return false;
+    let m = j;
+    while (m < this.sketch.length && this.sketch[m] === '' && !this.elisions.has(m)) m++;
+    const least = this.resumeIndents.get(m);
+    if (least === undefined) return false;
+    let at = p;
+    while (at < this.original.length && this.original[at] === '') at++;
+    return at < this.original.length && this.indents[at] < least;
+  }
+
+  /**
+   * The marker (keyed as `elisions` is) after the part of the sketch that starts at `q`, where
+   * the part is new lines only and that marker says how indented the line after them is
+   * (resumeIndents); -1 otherwise.
+   */
+  private boundMarker(q: number): number {
+    if (!this.resumeIndents.size) return -1;
+    let marker = this.sketch.length + 1;
+    for (const m of this.elisions) if (m > q && m < marker) marker = m;
+    if (!this.resumeIndents.has(marker)) return -1;
+    for (let k = q; k < marker; k++) if (this.keeps[k] >= 0) return -1;
+    return marker;
+  }
+
+  /**
+   * Whether, with the new lines from sketch line `q` written at original line `i`, the original
+   * can go on as the marker after them says (resumeIndents): at `i`, or past lines those new
+   * lines may have rewritten (mayPass), at a line indented at least as the marker. A stretch
+   * that would stand for nothing but blank lines at the file's end does not count.
+   */
+  private canResumeAfter(i: number, q: number): boolean {
+    const marker = this.boundMarker(q);
+    if (marker < 0 || !this.indents) return true;
+    const least = this.resumeIndents.get(marker)!;
+    for (let p = i; p < this.original.length; p++) {
+      if (p > i && !this.mayPass(i, p, marker)) return false;
+      if (this.original[p] !== '' && this.indents[p] >= least) return true;
+    }
+    return i >= this.original.length;
+  }
+
+  /**
+   * Whether a reading in a marker's stretch can still end it where the new lines after it can
+   * go (canResumeAfter): at a line from where it stands on where their first line fits the
+   * blocks the output will have open (a closing line closes the innermost, at its indentation),
+   * `open` being those the output has open now.
+   */
+  private mayEndStretch([i, j, stretch]: Reading, open: readonly number[]): boolean {
+    if (stretch !== ELIDING || !this.resumeIndents.size || !this.sketchIndents || !this.indents) return true;
+    let q = j;
+    while (q < this.sketch.length && this.sketch[q] === '') q++;
+    if (q >= this.sketch.length || this.boundMarker(q) < 0) return true;
+    const first = this.sketch[q];
+    const stack = open.slice();
+    for (let p = i; p <= this.original.length; p++) {
+      if (p > i && this.original[p - 1] !== '') withLine(stack, this.original[p - 1], this.indents[p - 1]);
+      const fits = !closes(first) || stack.length === 0 || stack[stack.length - 1] === this.sketchIndents[q];
+      if (fits && this.canResumeAfter(p, q) && !this.emptiesBlock(p, first, this.sketchIndents[q])) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a new line that closes a block at `indent`, written where a marker's stretch stands at
+   * original line `i`, would close the block the stretch's last line opens (`} else if (a) {`)
+   * before its body: the original's lines of that block would then follow outside it.
+   */
+  private emptiesBlock(i: number, key: string, indent?: number): boolean {
+    if (indent === undefined || !this.indents || !closes(key)) return false;
+    let last = i - 1;
+    while (last >= 0 && this.original[last] === '') last--;
+    if (last < 0 || !opens(this.original[last]) || this.indents[last] !== indent) return false;
+    let next = i;
+    while (next < this.original.length && this.original[next] === '') next++;
+    return next < this.original.length && this.indents[next] > indent;
   }
 
   /**
@@ -935,6 +1026,27 @@ function unpairLeaps({ original, sketch, keptAs, keeps, indents, sketchIndents }
     }
     prev = q;
   }
+}
+
+/**
+ * Markers that follow new lines and are indented (`/* (unchanged) *\/` at a branch's body depth
+ * after a new `} else if (...) {` branch): a chat model writes a marker at the indentation of the
+ * lines it stands for, so the original goes on there at a line indented at least as much, not at
+ * the `}` that closes the block around it. Keyed as `elisions` is; only given markers, after a new
+ * line of code (blank lines aside), where every kept line keeps its indentation.
+ */
+function resumeIndents({ sketch, keeps, indents, sketchIndents }: Pairing, given: ReadonlySet<number>, markerIndents?: ReadonlyMap<number, number>): Map<number, number> {
+  const at = new Map<number, number>();
+  if (!markerIndents || !indents || !sketchIndents) return at;
+  for (let q = 0; q < sketch.length; q++) if (keeps[q] >= 0 && indents[keeps[q]] !== sketchIndents[q]) return at;
+  for (const m of given) {
+    const least = markerIndents.get(m) ?? 0;
+    // The sketch's line before the marker, blank lines aside (none across another marker).
+    let k = m - 1;
+    while (k >= 0 && sketch[k] === '' && !given.has(k)) k--;
+    if (least > 0 && k >= 0 && keeps[k] < 0 && isCode(sketch[k])) at.set(m, least);
+  }
+  return at;
 }
 
 /**
@@ -1314,6 +1426,16 @@ export function lowerBound<T extends number | string>(list: readonly T[], key: T
     else hi = mid;
   }
   return lo;
+}
+
+/** Updates the indentations of open blocks (innermost last) with a line written at `indent`. */
+function withLine(open: number[], key: string, indent: number): number[] {
+  if (closes(key)) {
+    while (open.length && open[open.length - 1] > indent) open.pop();
+    if (open[open.length - 1] === indent) open.pop();
+  }
+  if (opens(key)) open.push(indent);
+  return open;
 }
 
 /** The readings no other covers, least advanced first (at most MAX_READINGS). */
