@@ -1017,6 +1017,14 @@ describe('merge order', () => {
     writeShaped(late, shaped.slice(0, 5));
     assert.ok(!late.allows('count++;', 4), 'after it, the original has nothing at depth 4 to go on with');
     assert.ok(late.allows(sketch[0][0], 3));
+    // At the end of a window that the rest of the file follows, the marker's lines are not there.
+    const upTo = (followed: boolean) => new MergeOrder(shaped.slice(0, 7).map(([l]) => l), sketch.map(([l]) => l), new Set([0, 2]), { indents: shaped.map(([, n]) => n), sketchIndents: sketch.map(([, n]) => n), markerIndents, followed });
+    const atFileEnd = upTo(false);
+    writeShaped(atFileEnd, shaped.slice(0, 7));
+    assert.ok(atFileEnd.allows(sketch[0][0], 3), 'at the file\'s end the marker may stand for nothing');
+    const inWindow = upTo(true);
+    writeShaped(inWindow, shaped.slice(0, 5));
+    assert.ok(!inWindow.allows('count++;', 4));
   });
 
   it('reads a new line that defines a name the file defines in a block as that whole definition rewritten', () => {

@@ -164,8 +164,10 @@ export class MergeOrder {
    * (afterDefinitionUsed); null otherwise.
    */
   private readonly follows: readonly [number, number] | null;
-  /** For a marker that follows new lines, keyed as `elisions` is: the least indentation of the first line it stands for (resumeIndents). */
+  /** For a marker that follows new lines, keyed as `elisions` is: the indentation of the first line it stands for (resumeIndents). */
   private readonly resumeIndents: ReadonlyMap<number, number>;
+  /** Whether the rest of the file follows the original (a window, or a piece, before the file's end). */
+  private readonly followed: boolean;
   /** Lines the sketch has that were found in the original only past a block edge (unpairLeaps). */
   private readonly leapt = new Set<string>();
   private readonly indents?: readonly number[];
@@ -223,6 +225,7 @@ export class MergeOrder {
     this.elisions = snippetEdges(pairing, elisions, layout.window ?? false, layout.followed ?? false, layout.preceded ?? false);
     this.follows = afterDefinitionUsed(pairing, elisions, this.elisions);
     this.resumeIndents = resumeIndents(pairing, elisions, layout.markerIndents);
+    this.followed = layout.followed ?? false;
     pairClosers(pairing, this.elisions);
     pairLastLine(pairing, this.elisions);
     const endRun = pairEndRun(pairing, elisions);
@@ -724,7 +727,8 @@ export class MergeOrder {
       if (p > i && !this.mayPass(i, p, marker)) return false;
       if (this.original[p] !== '' && this.indents[p] >= least) return true;
     }
-    return i >= this.original.length;
+    // At the end of a window the rest of the file follows: not a line the marker says.
+    return i >= this.original.length && !this.followed;
   }
 
   /**
