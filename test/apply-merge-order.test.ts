@@ -993,6 +993,14 @@ describe('merge order', () => {
     // A constant it uses does not place it.
     const constant = shapedOrder(shaped, [['export function limit() {', 0], ['return LIMIT;', 2], ['}', 0]], []);
     assert.ok(constant.allows('export function limit() {', 0), 'it may go first, before `LIMIT`');
+    // A Python function's body ends it: the helper goes after the body, not inside it.
+    const python: [string, number][] = [['import os', 0], ['', 0], ['', 0], ['def extension(path):', 0], ['base = os.path.basename(path)', 4], ['return base.rsplit(".", 1)[-1]', 4], ['', 0], ['', 0], ['def marker(path):', 0], ['return "#" if extension(path) == "py" else "//"', 4], ['', 0], ['', 0], ['def note(path):', 0], ['return marker(path) + " note"', 4]];
+    const isMarkdown: [string, number][] = [['', 0], ['', 0], ['def is_markdown(path):', 0], ['return extension(path) in ("md", "markdown")', 4]];
+    const placed = shapedOrder(python, isMarkdown, []);
+    writeShaped(placed, python.slice(0, 5));
+    assert.ok(!placed.allows('def is_markdown(path):', 0), 'not inside `extension`');
+    writeShaped(placed, [python[5], ...isMarkdown, ...python.slice(6)]);
+    assert.ok(placed.mayEnd());
   });
 
   it('goes on after new lines, where an indented marker follows them, at a line indented as the marker', () => {

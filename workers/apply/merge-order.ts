@@ -1081,7 +1081,10 @@ function afterDefinitionUsed({ original, sketch, keeps, indents }: Pairing, give
     }
   }
   if (last < 0) return null;
-  const end = opens(original[last]) ? closerAfter(original, last, indents) : last;
+  // Its end: the line that closes its block, its body's last line (Python's `def f():`), or itself.
+  let end = last;
+  if (opens(original[last])) end = closerAfter(original, last, indents);
+  else if (original[last].endsWith(':')) for (let k = last + 1; k < original.length && (original[k] === '' || indents[k] > indents[last]); k++) if (original[k] !== '') end = k;
   return end < 0 ? null : [sketch.findIndex((key) => key !== ''), end + 1];
 }
 
