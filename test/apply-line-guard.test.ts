@@ -296,6 +296,20 @@ describe('line guard', () => {
     assert.ok(guard.allows(0), 'the runs tried left the guard as it was');
   });
 
+  it('puts a new function that calls one of the file\'s after it, apart by the file\'s blank lines, rewriting nothing', () => {
+    const original = [
+      'import os', '', '', '# The extension of a path.', 'def extension(path):', '    return path.rsplit(".", 1)[-1]', '', '',
+      '# A comment marker for a path.', 'def marker(path):', '    return "#" if extension(path) == "py" else "//"', '',
+    ].join('\n');
+    // Much like `extension`'s lines, but a new function that calls it: not `extension` rewritten.
+    const sketch = '# Whether a path is Markdown.\ndef is_markdown(path):\n    return extension(path) in ("md", "markdown")\n';
+    const guard = charGuard(original, sketch);
+    write(guard, 'import os\n\n\n# The extension of a path.\ndef extension(path):\n    return path.rsplit(".", 1)[-1]\n\n\n' + sketch);
+    assert.ok(!guard.allows('#'.charCodeAt(0)), 'two blank lines first, as before it');
+    write(guard, '\n\n# A comment marker for a path.\ndef marker(path):\n    return "#" if extension(path) == "py" else "//"\n');
+    assert.ok(guard.allows(0));
+  });
+
   it('rules out lines for the next line only, where decoding went back from a dead end', () => {
     // No sketch lines: any of the original's lines, in order, may be written.
     const guard = new LineGuard({ original: ['a();', 'ab();', '', 'b();'], sketch: [] }, (id) => String.fromCharCode(id), 0, new Set([1]));

@@ -984,7 +984,9 @@ describe('merge order', () => {
     assert.ok(order.allows('', 0));
     writeShaped(order, [['', 0]]);
     assert.ok(!order.allows('export function isPlain(value) {', 0), 'the helper comes first: it uses `isDraft`');
-    writeShaped(order, [...helper.slice(1), ...shaped.slice(5)]);
+    writeShaped(order, helper.slice(1, 3));
+    assert.ok(!order.allows('export function isPlain(value) {', 0), 'the new code first, then a blank line');
+    writeShaped(order, [...helper.slice(3), ...shaped.slice(5)]);
     assert.ok(order.mayEnd());
     // Before `isDraft`, the helper may not start.
     const early = shapedOrder(shaped, helper, []);
@@ -999,7 +1001,9 @@ describe('merge order', () => {
     const placed = shapedOrder(python, isMarkdown, []);
     writeShaped(placed, python.slice(0, 5));
     assert.ok(!placed.allows('def is_markdown(path):', 0), 'not inside `extension`');
-    writeShaped(placed, [python[5], ...isMarkdown, ...python.slice(6)]);
+    writeShaped(placed, [python[5]]);
+    assert.ok(!placed.allows('def is_markdown(path):', 0), 'after the two blank lines the file has there');
+    writeShaped(placed, [...isMarkdown, ...python.slice(6)]);
     assert.ok(placed.mayEnd());
   });
 

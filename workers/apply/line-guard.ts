@@ -165,12 +165,16 @@ export class LineGuard {
       const k = inSketch.get(key) ?? 0;
       this.left.set(key, o + k - (kept.has(key) ? 1 : 0));
     }
-    // An original line the sketch shows rewritten is written once less (replaced-lines.ts).
+    // An original line the sketch shows rewritten is written once less (replaced-lines.ts); new
+    // functions placed after one they use rewrite none (`sharesNoName` is not `sharesName`
+    // rewritten), and stand apart from the code around them by the original's blank lines there.
     const placed: [number, number][] = [];
     const ends = new Map<number, number>();
-    for (const key of replacedLines(originalKeys, sketchKeys, this.order.pairs(), this.order.markers(), placed, ends)) {
+    const newCodeBlanks = this.order.newCodeBlanks();
+    for (const key of newCodeBlanks >= 0 ? [] : replacedLines(originalKeys, sketchKeys, this.order.pairs(), this.order.markers(), placed, ends)) {
       this.left.set(key, Math.max(0, this.left.get(key)! - 1));
     }
+    if (newCodeBlanks > 0) this.left.set('', (this.left.get('') ?? 0) + newCodeBlanks);
     this.order.place(placed, ends);
     const addShape = (indent: string, key: string) => {
       const shape = indent + key;

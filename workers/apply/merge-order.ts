@@ -56,7 +56,8 @@
  * implies them there when it starts or ends in the middle of the file (snippetEdges; one that
  * ends with the closing line of a block a kept line opens ends where the original's block does);
  * new code with no anchor at all, defining a new function, goes right after the last function or
- * class of the file it uses (afterDefinitionUsed). In a sketch with markers, a deletion shows only as
+ * class of the file it uses, in a row, and as far apart from the code around it as the blank
+ * lines after that function (afterDefinitionUsed). In a sketch with markers, a deletion shows only as
  * what the sketch writes instead, so the output passes no more of the original's lines of code
  * than the sketch's part there has new ones (mayPass); nor, where a stretch resumes, a closing
  * line that would leave a block open, or the first line of the block it resumes in (leavesOpen,
@@ -604,6 +605,9 @@ export class MergeOrder {
           const p = this.elisions.has(m) ? this.original.indexOf('', i) : -1;
           if (p >= 0 && this.mayPass(i, p, m, true, undefined, true) && !this.resumesBelow(p + 1, m)) next.push([p + 1, m, ELIDING]);
         }
+        // New code put after the blank lines between two blocks (afterDefinitionUsed) is kept apart
+        // from the next block by as many.
+        if (this.follows && free(stretch) && j > this.lastSketchCode && this.original[i] !== '' && this.blankRun < this.blanksBefore(i)) next.push([i, j, stretch]);
         // The sketch's blank lines after a marker at its end are only where the chat model stopped.
         const trailing = this.endMarker >= 0 && j >= this.endMarker;
         const inRow = twice || (this.sketch[j - 1] === '' && !this.elisions.has(j));
@@ -645,8 +649,9 @@ export class MergeOrder {
         if (q < j && stretch === FREE && this.splitsParagraph(i, p)) continue;
         // A marker after new lines stands for lines indented as it is (resumeIndents).
         if (q < j && stretch === FREE && this.resumesBelow(p, j)) continue;
-        // New code with no anchor comes right after the definition it uses (afterDefinitionUsed).
-        if (this.follows && j <= this.follows[0] && p >= this.follows[1]) continue;
+        // New code with no anchor comes right after the definition it uses (afterDefinitionUsed),
+        // with as many blank lines after it as the original has before it.
+        if (this.follows && ((j <= this.follows[0] && p >= this.follows[1]) || this.blankRun < this.blanksBefore(p))) continue;
         if (q >= j && (this.dropsSharedBlank(i, j, p, q) || !this.mayPassMarker(i, j, p, q, stretch))) continue;
         next.push(q >= j ? this.kept(p + 1, q + 1) : stretch === FREE ? this.elided(p + 1, j) : [p + 1, j, ELIDING]);
       }
@@ -659,7 +664,8 @@ export class MergeOrder {
         // Right after a kept line, the blank line the sketch puts before its new lines is written.
         if (p < 0 && stretch === SHOWN && q > j && this.sketch[j] === '' && !this.afterBlank) continue;
         if (p < 0 && this.cutsBlankRun(q, i >= this.original.length && this.addsAtEnd(q))) continue;
-        if (p < 0 && this.follows && j <= this.follows[0] && i < this.follows[1]) continue;
+        // New code with no anchor starts after the definition it uses and the blank lines after it.
+        if (p < 0 && this.follows && j <= this.follows[0] && (i < this.follows[1] || this.blankRun < this.blanksBefore(this.follows[1] + this.newCodeBlanks()))) continue;
         if (p >= i && this.dropsSharedBlank(i, j, p, q)) continue;
         // Past a marker whose stretch it never began, the lines it passes are gone: the new lines
         // before the marker may have rewritten them.
@@ -682,6 +688,13 @@ export class MergeOrder {
     if (!this.resumeIndents.size || indent === undefined) return next.filter((r) => this.alive(r));
     const open = withLine(this.openIndents.slice(), key, indent);
     return next.filter((r) => this.alive(r) && this.mayEndStretch(r, open));
+  }
+
+  /** How many blank lines the original has right before line `i`. */
+  private blanksBefore(i: number): number {
+    let n = 0;
+    while (i - n - 1 >= 0 && this.original[i - n - 1] === '') n++;
+    return n;
   }
 
   /**
@@ -795,6 +808,18 @@ export class MergeOrder {
   private indentFits(indent: number | undefined, p: number, q: number): boolean {
     if (!this.exactIndents || indent === undefined) return true;
     return (p >= 0 && this.indents![p] === indent) || (q >= 0 && this.sketchIndents![q] === indent);
+  }
+
+  /**
+   * For new code with no anchor, placed after a function of the file it uses
+   * (afterDefinitionUsed): the blank lines the original has after that function, which the
+   * output writes once more (on both sides of the new code); -1 for any other sketch.
+   */
+  newCodeBlanks(): number {
+    if (!this.follows) return -1;
+    let n = 0;
+    while (this.original[this.follows[1] + n] === '') n++;
+    return n;
   }
 
   /** Sketch positions where an elision marker stands before that line, given or implied (snippetEdges). */
