@@ -160,8 +160,8 @@ export class MergeOrder {
   /** For a rewritten line that stands for a whole definition, the position of its closing line. */
   private readonly blockEnds = new Map<number, number>();
   /**
-   * For new code with no anchor that uses a name the file defines: the sketch position of its
-   * first line of code, and the original position it comes right after the lines before
+   * For new code with no anchor that uses a function the file defines: the sketch position of its
+   * first line that is not blank, and the original position it starts at, past that function
    * (afterDefinitionUsed); null otherwise.
    */
   private readonly follows: readonly [number, number] | null;
@@ -986,9 +986,7 @@ function movedOut({ original, sketch, keptAs, keeps, indents, sketchIndents }: P
     let marked = false;
     for (let k = q + 1; k <= q2 && !marked; k++) marked = elisions.has(k);
     if (marked) continue;
-    const out: number[] = [];
-    for (let k = p + 1; k < p2; k++) if (keptAs[k] >= 0 && (keptAs[k] < q || keptAs[k] > q2)) out.push(k);
-    for (const k of out) moved.add(k);
+    for (let k = p + 1; k < p2; k++) if (keptAs[k] >= 0 && (keptAs[k] < q || keptAs[k] > q2)) moved.add(k);
   }
   return moved;
 }
@@ -1082,9 +1080,9 @@ function resumeIndents({ sketch, keeps, indents, sketchIndents }: Pairing, given
  * Where new code with no anchor goes: a sketch with no marker and no kept line (new code somewhere
  * in the file, snippetEdges implies markers at its edges) that defines only names the file does
  * not, and uses functions or classes the file defines (each on one line), goes right after the
- * last of those definitions, after its closing line if it opens a block (a new `isModified` that
- * calls `isDraft` goes after `isDraft`). Returns [the sketch's first line that is not blank, the
- * original position after that definition], or null.
+ * last of those definitions, after its closing line if it opens a block, or its body if it is a
+ * Python `def` (a new `isModified` that calls `isDraft` goes after `isDraft`). Returns [the
+ * sketch's first line that is not blank, the original position after that definition], or null.
  */
 function afterDefinitionUsed({ original, sketch, keeps, indents }: Pairing, given: ReadonlySet<number>, edges: ReadonlySet<number>): readonly [number, number] | null {
   if (given.size || !edges.has(0) || !indents || keeps.some((p) => p >= 0)) return null;
