@@ -129,8 +129,7 @@ export class LineGuard {
       if (isElisionMarker(line)) {
         elisions.add(sketch.length);
         markerIndents.set(sketch.length, indentOf(toBytes(line)).length);
-      }
-      else if (!(n === first && isChatNote(line) && !inFile.has(line.trim()))) sketch.push(toBytes(line));
+      } else if (!(n === first && isChatNote(line) && !inFile.has(line.trim()))) sketch.push(toBytes(line));
     }
     let trailing = 0;
     const count = (lines: readonly string[]) => {
