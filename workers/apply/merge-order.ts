@@ -165,6 +165,8 @@ export class MergeOrder {
    * (afterDefinitionUsed); null otherwise.
    */
   private readonly follows: readonly [number, number] | null;
+  /** The blank lines the original has where that new code goes (newCodeBlanks); -1 without it. */
+  private readonly followBlanks: number;
   /** For a marker that follows new lines, keyed as `elisions` is: the indentation of the first line it stands for (resumeIndents). */
   private readonly resumeIndents: ReadonlyMap<number, number>;
   /** Whether the rest of the file follows the original (a window, or a piece, before the file's end). */
@@ -218,13 +220,16 @@ export class MergeOrder {
     this.inOriginal = positions(original);
     this.inSketch = positions(sketch);
     [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set());
-    const moved = movedOut({ original, sketch, keptAs: this.keptAs, keeps: this.keeps, indents: layout.indents, sketchIndents: layout.sketchIndents }, elisions);
+    const moved = movedOut({ original, sketch, keptAs: this.keptAs, keeps: this.keeps, indents: layout.indents, sketchIndents: layout.sketchIndents }, elisions, this.inOriginal, this.inSketch);
     if (moved.size) [this.keptAs, this.keeps] = matchLines(original, sketch, layout.repeated ?? new Set(), moved);
     const pairing: Pairing = { original, sketch, keptAs: this.keptAs, keeps: this.keeps, indents: layout.indents, sketchIndents: layout.sketchIndents };
     unpairLeaps(pairing, elisions, this.leapt);
     unpairStrays(pairing, elisions);
     this.elisions = snippetEdges(pairing, elisions, layout.window ?? false, layout.followed ?? false, layout.preceded ?? false);
     this.follows = afterDefinitionUsed(pairing, elisions, this.elisions);
+    let blanks = this.follows ? 0 : -1;
+    while (this.follows && original[this.follows[1] + blanks] === '') blanks++;
+    this.followBlanks = blanks;
     this.resumeIndents = resumeIndents(pairing, elisions, layout.markerIndents);
     this.followed = layout.followed ?? false;
     pairClosers(pairing, this.elisions);
@@ -665,7 +670,7 @@ export class MergeOrder {
         if (p < 0 && stretch === SHOWN && q > j && this.sketch[j] === '' && !this.afterBlank) continue;
         if (p < 0 && this.cutsBlankRun(q, i >= this.original.length && this.addsAtEnd(q))) continue;
         // New code with no anchor starts after the definition it uses and the blank lines after it.
-        if (p < 0 && this.follows && j <= this.follows[0] && (i < this.follows[1] || this.blankRun < this.blanksBefore(this.follows[1] + this.newCodeBlanks()))) continue;
+        if (p < 0 && this.follows && j <= this.follows[0] && (i < this.follows[1] || this.blankRun < this.newCodeBlanks())) continue;
         if (p >= i && this.dropsSharedBlank(i, j, p, q)) continue;
         // Past a marker whose stretch it never began, the lines it passes are gone: the new lines
         // before the marker may have rewritten them.
@@ -816,10 +821,7 @@ export class MergeOrder {
    * output writes once more (on both sides of the new code); -1 for any other sketch.
    */
   newCodeBlanks(): number {
-    if (!this.follows) return -1;
-    let n = 0;
-    while (this.original[this.follows[1] + n] === '') n++;
-    return n;
+    return this.followBlanks;
   }
 
   /** Sketch positions where an elision marker stands before that line, given or implied (snippetEdges). */
@@ -970,11 +972,14 @@ function matchLines(a: readonly string[], b: readonly string[], repeated: Readon
  * outside it are the original positions returned, which then do not pair (the sketch's copies
  * are new lines, and the original's are gone with the block's old body).
  */
-function movedOut({ original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing, elisions: ReadonlySet<number>): Set<number> {
+function movedOut(
+  { original, sketch, keptAs, keeps, indents, sketchIndents }: Pairing,
+  elisions: ReadonlySet<number>,
+  at: ReadonlyMap<string, number[]>,
+  inSketch: ReadonlyMap<string, number[]>,
+): Set<number> {
   const moved = new Set<number>();
   if (!indents || !sketchIndents) return moved;
-  const at = positions(original);
-  const inSketch = positions(sketch);
   for (let q = 0; q < sketch.length; q++) {
     const key = sketch[q];
     if (keeps[q] >= 0 || !isCode(key) || !opens(key) || inSketch.get(key)!.length !== 1 || at.get(key)?.length !== 1) continue;
